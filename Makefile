@@ -1,0 +1,38 @@
+# riskSim: `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+SCENARIO ?= scenarios/linkedin-pay-per-post.yaml
+
+.PHONY: run test lint install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+
+## Simulate the default scenario: summary in the terminal, outputs in runs/<name>/.
+run: $(STAMP)
+	$(BIN)/risksim run $(SCENARIO)
+
+## Lint and run the whole test suite.
+test: $(DEV_STAMP)
+	$(BIN)/ruff check riskSim tests
+	$(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check riskSim tests
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache

@@ -1,0 +1,15 @@
+"""The ``risksim`` command: a thin shell over the Python API.
+
+This package is the only place that imports typer and rich. Its modules
+parse options, call the library and render; the library raises its own
+exceptions and only :mod:`riskSim.cli.app` turns them into exit codes.
+"""
+
+from __future__ import annotations
+
+from riskSim.cli.app import app, main
+
+# Commands register themselves on ``app`` when imported.
+from riskSim.cli import run as _run  # noqa: F401  isort: skip
+
+__all__ = ["app", "main"]

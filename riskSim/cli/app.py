@@ -1,0 +1,124 @@
+"""The Typer application, options shared by commands, and the one error path.
+
+Every command runs inside :func:`user_errors`, which maps the library's
+exceptions to the design's exit codes: 2 for invalid input (a message naming
+file and field, no traceback), 130 for an interrupt, 1 for anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from riskSim.errors import InvalidInputError, OutputError
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_INVALID",
+    "ChartFormat",
+    "app",
+    "fail",
+    "main",
+    "stderr",
+    "stdout",
+    "user_errors",
+]
+
+EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="risksim",
+    help="How much of a brand's revenue hangs on platforms it does not own.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+
+class ChartFormat(str, Enum):
+    """File formats the charts can be written in."""
+
+    png = "png"
+    svg = "svg"
+    pdf = "pdf"
+
+
+Replications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications", "-n", min=1, help="Monte Carlo replications (default: the file's)."
+    ),
+]
+Seed = Annotated[
+    int | None, typer.Option("--seed", min=0, help="Random seed (default: the file's).")
+]
+Overrides = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override a field, e.g. channels.linkedin.audience=20000 or shocks.0.fee=20 "
+        "(repeatable).",
+    ),
+]
+Deterministic = Annotated[
+    bool,
+    typer.Option("--deterministic", help="Expected-value mode: every draw replaced by its mean."),
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Processes to use (default: every core).")
+]
+Format = Annotated[
+    ChartFormat, typer.Option("--format", help="Chart file format.", case_sensitive=False)
+]
+NoCharts = Annotated[bool, typer.Option("--no-charts", help="Skip the charts.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print summary.json to standard output.")]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` on standard error and exit with ``code``."""
+    stderr.print(message, markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the library's exceptions into a message and the design's exit code."""
+    try:
+        yield
+    except InvalidInputError as error:
+        count = len(error.problems)
+        heading = "invalid input" if count == 1 else f"invalid input ({count} problems)"
+        fail(f"error: {heading}; nothing was written.\n{error.render()}", EXIT_INVALID)
+    except OutputError as error:
+        fail(f"error: {error}", 1)
+    except KeyboardInterrupt:
+        fail("interrupted: nothing was written; earlier outputs are intact.", EXIT_INTERRUPTED)
+
+
+def main() -> None:
+    """Console entry point (``risksim``)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        stderr.print("interrupted: nothing was written; earlier outputs are intact.")
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@app.callback()
+def _root() -> None:
+    """How much of a brand's revenue hangs on platforms it does not own.
+
+    Simulates a brand's channels under platform shocks (pay per post, reach
+    collapse, shutdowns) and compares strategies: see `risksim run --help`.
+    """

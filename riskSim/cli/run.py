@@ -1,0 +1,133 @@
+"""``risksim run``: simulate a scenario, print the summary table, write the outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from riskSim.cli.app import (
+    ChartFormat,
+    Deterministic,
+    Format,
+    JsonOutput,
+    NoCharts,
+    Overrides,
+    Quiet,
+    Replications,
+    Seed,
+    Workers,
+    app,
+    stderr,
+    stdout,
+    user_errors,
+)
+from riskSim.loading import load_scenario
+from riskSim.outputs import summary_json
+from riskSim.simulation import simulate
+
+__all__ = ["run", "summary_table"]
+
+
+def _money(value: float) -> str:
+    """Whole currency units, thousands as 'k' from 10,000 on so the table fits 80 columns."""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:,.1f}k"
+    return f"{value:,.0f}"
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _recovery(recovery: dict[str, Any]) -> str:
+    median = recovery["median"]
+    never = recovery["never_share"]
+    if median is None and never == 0:
+        return "no shock"
+    shown = "never" if median is None else f"{median:.0f} d"
+    return f"{shown}\n({never:.0%} never)" if never else shown
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    """One row per strategy: revenue, revenue at risk, exposure and recovery."""
+    table = Table(
+        title=f"{summary['title']}\n{summary['replications']:,} replications, "
+        f"{summary['horizon_days']} days, seed {summary['seed']}",
+        caption="revenue at risk = calm-world revenue - shocked-world revenue",
+    )
+    table.add_column("strategy", style="bold", no_wrap=True)
+    table.add_column("revenue p50\n(p5–p95)", justify="right")
+    table.add_column("at risk\nmean", justify="right")
+    table.add_column("VaR95", justify="right")
+    table.add_column("CVaR95", justify="right")
+    table.add_column("rented\nshare", justify="right")
+    table.add_column("recovery", justify="right")
+    for name, strategy in summary["strategies"].items():
+        revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+        table.add_row(
+            name,
+            f"{_money(revenue['p50'])}\n({_money(revenue['p5'])}–{_money(revenue['p95'])})",
+            f"{_money(risk['mean'])}\n({_share(strategy['relative_revenue_at_risk'])})",
+            _money(risk["var95"]),
+            _money(risk["cvar95"]),
+            _share(strategy["rented_revenue_share"]),
+            _recovery(strategy["recovery_days"]),
+        )
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default runs/<name>).")
+    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    overrides: Overrides = None,
+    deterministic: Deterministic = False,
+    workers: Workers = None,
+    chart_format: Format = ChartFormat.png,
+    no_charts: NoCharts = False,
+    quiet: Quiet = False,
+    json_output: JsonOutput = False,
+) -> None:
+    """Simulate every strategy in the shocked and the calm world and write the outputs."""
+    with user_errors():
+        loaded = load_scenario(scenario, overrides or [])
+        target = out if out is not None else Path("runs") / loaded.name
+        show_progress = not quiet and not json_output
+        with Progress(
+            TextColumn("simulating {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("batches"),
+            TimeElapsedColumn(),
+            console=stderr,
+            disable=not show_progress,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(loaded.name, total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            results = simulate(
+                loaded,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                deterministic=deterministic,
+                progress=advance,
+            )
+        results.write(target, charts=not no_charts, chart_format=chart_format.value)
+        summary = results.summary
+        if json_output:
+            typer.echo(summary_json(summary), nl=False)
+        elif not quiet:
+            stdout.print(summary_table(summary))
+            stdout.print(f"Outputs written to {target}")

@@ -1,0 +1,73 @@
+"""Draws of the model's random quantities, or their expectations in ``--deterministic``.
+
+The engine asks a :class:`Sampler` for ``Bin(n, p)`` and ``Poisson(lam)`` and
+never knows which mode it is in: the random sampler draws from its own
+``numpy.random.Generator`` (integer state), the expected-value sampler returns
+``n * p`` and ``lam`` (real-valued state), as the design's expected-value mode
+requires.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+__all__ = ["ExpectedValueSampler", "RandomSampler", "Sampler"]
+
+
+class Sampler(Protocol):
+    """Where the engine gets binomial and Poisson quantities from."""
+
+    dtype: type
+
+    def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+        """``Bin(n, p)`` element-wise, ``(ndarray[replications])``."""
+        ...
+
+    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
+        """``Poisson(lam)`` element-wise, ``(ndarray[replications])``."""
+        ...
+
+    def count(self, expected: np.ndarray) -> np.ndarray:
+        """A whole number of trials (impressions) from a real-valued amount."""
+        ...
+
+
+class RandomSampler:
+    """Draws from one generator; audiences are whole people (int64)."""
+
+    dtype = np.int64
+
+    def __init__(self, generator: np.random.Generator) -> None:
+        self._generator = generator
+
+    def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+        """``Bin(n, p)``; ``p`` is clipped to [0, 1] against rounding."""
+        return self._generator.binomial(n, np.clip(p, 0.0, 1.0))
+
+    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
+        """``Poisson(lam)``."""
+        return self._generator.poisson(lam)
+
+    def count(self, expected: np.ndarray) -> np.ndarray:
+        """Round to whole trials."""
+        return np.rint(expected).astype(np.int64)
+
+
+class ExpectedValueSampler:
+    """Every draw replaced by its expectation; state is real-valued."""
+
+    dtype = np.float64
+
+    def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+        """``n * p``."""
+        return n * np.clip(p, 0.0, 1.0)
+
+    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
+        """``lam``."""
+        return np.asarray(lam, dtype=np.float64)
+
+    def count(self, expected: np.ndarray) -> np.ndarray:
+        """Real-valued trials: no rounding in expected-value mode."""
+        return expected

@@ -1,0 +1,146 @@
+"""Statistics on per-replication results: summaries, tail risk, recovery, sensitivity.
+
+Pure functions of numpy arrays; they know nothing of scenarios, SimPy, files
+or charts, which keeps every figure in summary.json checkable by hand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = [
+    "RECOVERY_LEVEL",
+    "RECOVERY_WINDOW_DAYS",
+    "distribution_summary",
+    "herfindahl",
+    "mean_and_se",
+    "ratio",
+    "recovery_days",
+    "recovery_summary",
+    "risk_summary",
+    "spearman",
+]
+
+RECOVERY_WINDOW_DAYS = 28
+RECOVERY_LEVEL = 0.95
+
+
+def mean_and_se(values: np.ndarray) -> dict[str, float]:
+    """Mean and its Monte Carlo standard error ``std / sqrt(n)`` of ``values (ndarray[n])``."""
+    count = values.size
+    mean = float(values.mean())
+    se = float(values.std(ddof=1) / math.sqrt(count)) if count > 1 else 0.0
+    return {"mean": mean, "se": se}
+
+
+def distribution_summary(values: np.ndarray) -> dict[str, float]:
+    """``mean``, ``se``, ``p5``, ``p50``, ``p95`` of ``values (ndarray[n])``."""
+    p5, p50, p95 = np.percentile(values, [5, 50, 95])
+    return {**mean_and_se(values), "p5": float(p5), "p50": float(p50), "p95": float(p95)}
+
+
+def risk_summary(losses: np.ndarray) -> dict[str, float]:
+    """Revenue at risk: ``mean``, ``se``, ``var95`` (95th percentile) and ``cvar95``.
+
+    ``cvar95`` is the mean of the losses at or beyond ``var95``: what the worst
+    twentieth of futures costs on average.
+    """
+    var95 = float(np.percentile(losses, 95))
+    tail = losses[losses >= var95]
+    cvar95 = float(tail.mean()) if tail.size else var95
+    return {**mean_and_se(losses), "var95": var95, "cvar95": cvar95}
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, 0 when there is nothing to divide by."""
+    return float(numerator / denominator) if denominator else 0.0
+
+
+def herfindahl(amounts: np.ndarray) -> float:
+    """Herfindahl index of the shares of ``amounts (ndarray[channels])``: 1 = one channel."""
+    total = float(amounts.sum())
+    if total <= 0:
+        return 0.0
+    shares = amounts / total
+    return float((shares**2).sum())
+
+
+def _trailing(daily: np.ndarray, window: int) -> np.ndarray:
+    cumulative = np.cumsum(daily, axis=0)
+    trailing = cumulative.copy()
+    trailing[window:] -= cumulative[:-window]
+    return trailing
+
+
+def recovery_days(
+    shocked_daily: np.ndarray, calm_daily: np.ndarray, first_onset: np.ndarray
+) -> np.ndarray:
+    """Days from the first shock's onset until trailing revenue is back for good.
+
+    Args:
+        shocked_daily, calm_daily: revenue per day, ``ndarray[days, replications]``.
+        first_onset: onset of the first shock that happens, ``ndarray[replications]``
+            (``inf`` where none happens within the horizon).
+
+    Returns:
+        ``ndarray[replications]``: for each replication, ``d - floor(onset)`` where
+        ``d`` is the first day from the onset on after which the shocked world's
+        trailing 28-day revenue stays at least 95% of the calm world's through the
+        end of the horizon; ``inf`` if it is below on the last day (never
+        recovers); ``nan`` where no shock happened.
+    """
+    days = shocked_daily.shape[0]
+    shocked_trailing = _trailing(shocked_daily, RECOVERY_WINDOW_DAYS)
+    calm_trailing = _trailing(calm_daily, RECOVERY_WINDOW_DAYS)
+    tolerance = 1e-9 * np.abs(calm_trailing)
+    short = shocked_trailing < RECOVERY_LEVEL * calm_trailing - tolerance
+    happened = first_onset < days
+    start = np.where(happened, np.floor(np.where(happened, first_onset, 0)), 0).astype(np.int64)
+    day_index = np.arange(days)[:, None]
+    short_after_onset = short & (day_index >= start[None, :])
+    last_short = np.where(short_after_onset, day_index, -1).max(axis=0)
+    recovered_on = np.maximum(last_short + 1, start)
+    result = (recovered_on - start).astype(float)
+    result[last_short == days - 1] = math.inf
+    result[~happened] = math.nan
+    return result
+
+
+def recovery_summary(days: np.ndarray) -> dict[str, float | None]:
+    """``median`` (None when most replications never recover) and ``never_share``.
+
+    Replications in which no shock happened are left out; with none left,
+    the median is None and ``never_share`` 0.
+    """
+    shocked = days[~np.isnan(days)]
+    if shocked.size == 0:
+        return {"median": None, "never_share": 0.0}
+    median = float(np.median(shocked))
+    return {
+        "median": median if math.isfinite(median) else None,
+        "never_share": float(np.isinf(shocked).mean()),
+    }
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks with ties sharing their average rank (as Spearman's rho needs)."""
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    boundaries = np.flatnonzero(np.diff(sorted_values) != 0) + 1
+    starts = np.concatenate(([0], boundaries))
+    ends = np.concatenate((boundaries, [values.size]))
+    average = (starts + ends - 1) / 2.0
+    ranks = np.empty(values.size)
+    ranks[order] = np.repeat(average, ends - starts)
+    return ranks
+
+
+def spearman(first: np.ndarray, second: np.ndarray) -> float:
+    """Spearman rank correlation of two ``ndarray[n]``; 0 when either is constant."""
+    first_ranks, second_ranks = _ranks(first), _ranks(second)
+    first_ranks -= first_ranks.mean()
+    second_ranks -= second_ranks.mean()
+    denominator = math.sqrt(float((first_ranks**2).sum() * (second_ranks**2).sum()))
+    return float((first_ranks * second_ranks).sum() / denominator) if denominator else 0.0

@@ -1,0 +1,327 @@
+"""Per-replication results with a fixed schema, and the summary built from them.
+
+Owns the reduction of engine records into per-replication totals and weekly
+series (never per-day-per-channel arrays), the concatenation of batches in
+batch order (so the result never depends on how many workers ran them), and
+the summary.json document. Writing files lives in :mod:`riskSim.outputs`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from riskSim import metrics
+from riskSim.compile import BatchPlan
+from riskSim.engine.world import DAYS_PER_WEEK, WorldRecord
+from riskSim.scenario import Scenario
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BatchResult",
+    "SimulationResults",
+    "StrategyResult",
+    "WorldTotals",
+    "reduce_batch",
+]
+
+SCHEMA_VERSION = 1
+WORLDS = ("shocked", "calm")
+
+
+@dataclass
+class WorldTotals:
+    """One strategy in one world.
+
+    Attributes:
+        revenue, cost, rented_revenue: ``ndarray[replications]``.
+        channel_revenue, channel_cost, channel_fees, channel_audience_end:
+            ``ndarray[channels, replications]``.
+        weekly_revenue: ``ndarray[weeks, replications]``.
+        weekly_rented_revenue_sum, weekly_rented_audience_sum, weekly_owned_audience_sum:
+            sums over replications, ``ndarray[weeks]``.
+    """
+
+    revenue: np.ndarray
+    cost: np.ndarray
+    rented_revenue: np.ndarray
+    channel_revenue: np.ndarray
+    channel_cost: np.ndarray
+    channel_fees: np.ndarray
+    channel_audience_end: np.ndarray
+    weekly_revenue: np.ndarray
+    weekly_rented_revenue_sum: np.ndarray
+    weekly_rented_audience_sum: np.ndarray
+    weekly_owned_audience_sum: np.ndarray
+
+    @property
+    def profit(self) -> np.ndarray:
+        """Revenue less every cost, ``ndarray[replications]``."""
+        return self.revenue - self.cost
+
+    @classmethod
+    def from_record(cls, record: WorldRecord) -> WorldTotals:
+        """Reduce a batch's engine record; the per-day arrays are dropped here."""
+        horizon = record.daily_revenue.shape[0]
+        week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
+        return cls(
+            revenue=record.revenue.sum(axis=0),
+            cost=record.cost.sum(axis=0),
+            rented_revenue=record.daily_rented_revenue.sum(axis=0),
+            channel_revenue=record.revenue,
+            channel_cost=record.cost,
+            channel_fees=record.fees,
+            channel_audience_end=record.audience_end,
+            weekly_revenue=np.add.reduceat(record.daily_revenue, week_starts, axis=0),
+            weekly_rented_revenue_sum=np.add.reduceat(
+                record.daily_rented_revenue, week_starts, axis=0
+            ).sum(axis=1),
+            weekly_rented_audience_sum=record.weekly_rented_audience,
+            weekly_owned_audience_sum=record.weekly_owned_audience,
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[WorldTotals]) -> WorldTotals:
+        """Join batches in the order given: per-replication arrays side by side, sums added."""
+        per_replication = (
+            "revenue",
+            "cost",
+            "rented_revenue",
+            "channel_revenue",
+            "channel_cost",
+            "channel_fees",
+            "channel_audience_end",
+            "weekly_revenue",
+        )
+        sums = (
+            "weekly_rented_revenue_sum",
+            "weekly_rented_audience_sum",
+            "weekly_owned_audience_sum",
+        )
+        values: dict[str, np.ndarray] = {}
+        for name in per_replication:
+            values[name] = np.concatenate([getattr(part, name) for part in parts], axis=-1)
+        for name in sums:
+            values[name] = np.sum([getattr(part, name) for part in parts], axis=0)
+        return cls(**values)
+
+
+@dataclass
+class StrategyResult:
+    """A strategy in both worlds, plus its recovery per replication."""
+
+    name: str
+    shocked: WorldTotals
+    calm: WorldTotals
+    recovery_days: np.ndarray
+    """``ndarray[replications]``; inf = never, nan = no shock happened."""
+
+    @property
+    def revenue_at_risk(self) -> np.ndarray:
+        """Calm revenue less shocked revenue, ``ndarray[replications]``."""
+        return self.calm.revenue - self.shocked.revenue
+
+
+@dataclass
+class BatchResult:
+    """Everything one batch contributes, small enough to send between processes."""
+
+    batch_index: int
+    size: int
+    strategies: list[StrategyResult]
+    inputs: dict[str, np.ndarray]
+
+
+def reduce_batch(plan: BatchPlan, records: dict[tuple[str, str], WorldRecord]) -> BatchResult:
+    """Per-replication totals, weekly series and recovery from a batch's engine records.
+
+    Args:
+        plan: the compiled batch.
+        records: ``(strategy, world) -> WorldRecord``, world in ('shocked', 'calm').
+    """
+    first_onset = (
+        np.minimum.reduce([shock.onset for shock in plan.shocks])
+        if plan.shocks
+        else np.full(plan.size, math.inf)
+    )
+    strategies = []
+    for strategy in plan.strategies:
+        shocked, calm = records[(strategy.name, "shocked")], records[(strategy.name, "calm")]
+        strategies.append(
+            StrategyResult(
+                name=strategy.name,
+                shocked=WorldTotals.from_record(shocked),
+                calm=WorldTotals.from_record(calm),
+                recovery_days=metrics.recovery_days(
+                    shocked.daily_revenue, calm.daily_revenue, first_onset
+                ),
+            )
+        )
+    return BatchResult(plan.batch_index, plan.size, strategies, dict(plan.inputs))
+
+
+@dataclass
+class SimulationResults:
+    """All replications of a run, in batch order, and what is written from them."""
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    deterministic: bool
+    strategies: dict[str, StrategyResult]
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+    """Uncertain inputs by dotted path, ``ndarray[replications]``."""
+
+    @classmethod
+    def from_batches(
+        cls,
+        scenario: Scenario,
+        batches: Sequence[BatchResult],
+        *,
+        seed: int,
+        deterministic: bool,
+    ) -> SimulationResults:
+        """Join batch results, which must come sorted by batch index."""
+        ordered = sorted(batches, key=lambda batch: batch.batch_index)
+        strategies = {}
+        for position, name in enumerate(scenario.strategies):
+            parts = [batch.strategies[position] for batch in ordered]
+            strategies[name] = StrategyResult(
+                name=name,
+                shocked=WorldTotals.concatenate([part.shocked for part in parts]),
+                calm=WorldTotals.concatenate([part.calm for part in parts]),
+                recovery_days=np.concatenate([part.recovery_days for part in parts]),
+            )
+        inputs = {
+            path: np.concatenate([batch.inputs[path] for batch in ordered])
+            for path in (ordered[0].inputs if ordered else {})
+        }
+        return cls(
+            scenario=scenario,
+            seed=seed,
+            replications=sum(batch.size for batch in ordered),
+            deterministic=deterministic,
+            strategies=strategies,
+            inputs=inputs,
+        )
+
+    @property
+    def channel_names(self) -> list[str]:
+        """Channel names in file order."""
+        return list(self.scenario.channels)
+
+    @property
+    def rented_mask(self) -> np.ndarray:
+        """``ndarray[channels]`` of bool: which channels are rented."""
+        return np.array([channel.kind == "rented" for channel in self.scenario.channels.values()])
+
+    def _strategy_summary(self, result: StrategyResult) -> dict[str, Any]:
+        shocked, calm = result.shocked, result.calm
+        calm_mean = float(calm.revenue.mean())
+        losses = result.revenue_at_risk
+        calm_channel_revenue = calm.channel_revenue.mean(axis=1)
+        audience_end = shocked.channel_audience_end.mean(axis=1)
+        owned_audience = float(audience_end[~self.rented_mask].sum())
+        return {
+            "description": self.scenario.strategies[result.name].description,
+            "revenue": metrics.distribution_summary(shocked.revenue),
+            "profit": metrics.distribution_summary(shocked.profit),
+            "calm_revenue": metrics.distribution_summary(calm.revenue),
+            "calm_profit": metrics.distribution_summary(calm.profit),
+            "revenue_at_risk": metrics.risk_summary(losses),
+            "relative_revenue_at_risk": metrics.ratio(float(losses.mean()), calm_mean),
+            "rented_revenue_share": metrics.ratio(float(calm.rented_revenue.mean()), calm_mean),
+            "owned_audience_share_end": metrics.ratio(owned_audience, float(audience_end.sum())),
+            "concentration": metrics.herfindahl(calm_channel_revenue),
+            "recovery_days": metrics.recovery_summary(result.recovery_days),
+            "channels": {
+                name: {
+                    "revenue": float(shocked.channel_revenue[index].mean()),
+                    "cost": float(shocked.channel_cost[index].mean()),
+                    "fees": float(shocked.channel_fees[index].mean()),
+                    "audience_end": float(audience_end[index]),
+                }
+                for index, name in enumerate(self.channel_names)
+            },
+        }
+
+    def sensitivity(self) -> dict[str, list[dict[str, Any]]]:
+        """Per strategy: Spearman correlation of each uncertain input with revenue at risk.
+
+        Largest magnitude first; ties keep the inputs' order in the scenario.
+        """
+        table: dict[str, list[dict[str, Any]]] = {}
+        for name, result in self.strategies.items():
+            losses = result.revenue_at_risk
+            rows = [
+                {"input": path, "spearman": metrics.spearman(values, losses)}
+                for path, values in self.inputs.items()
+            ]
+            rows.sort(key=lambda row: -abs(row["spearman"]))
+            table[name] = rows
+        return table
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The summary.json document."""
+        document: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "scenario": self.scenario.name,
+            "title": self.scenario.display_title(),
+            "seed": self.seed,
+            "replications": self.replications,
+            "horizon_days": self.scenario.horizon_days,
+            "deterministic": self.deterministic,
+            "strategies": {
+                name: self._strategy_summary(result) for name, result in self.strategies.items()
+            },
+        }
+        if self.inputs:
+            document["sensitivity"] = self.sensitivity()
+        return document
+
+    def weekly_rows(self) -> list[dict[str, Any]]:
+        """Rows of timeseries.csv: weekly revenue quantiles per strategy and world."""
+        rows = []
+        horizon = self.scenario.horizon_days
+        for name, result in self.strategies.items():
+            for world in WORLDS:
+                totals: WorldTotals = getattr(result, world)
+                p5, p50, p95 = np.percentile(totals.weekly_revenue, [5, 50, 95], axis=1)
+                means = totals.weekly_revenue.mean(axis=1)
+                count = self.replications
+                for week in range(totals.weekly_revenue.shape[0]):
+                    rows.append(
+                        {
+                            "strategy": name,
+                            "world": world,
+                            "week": week,
+                            "start_day": week * DAYS_PER_WEEK,
+                            "days": min(DAYS_PER_WEEK, horizon - week * DAYS_PER_WEEK),
+                            "revenue_mean": float(means[week]),
+                            "revenue_p5": float(p5[week]),
+                            "revenue_p50": float(p50[week]),
+                            "revenue_p95": float(p95[week]),
+                            "rented_revenue_mean": float(
+                                totals.weekly_rented_revenue_sum[week] / count
+                            ),
+                            "rented_audience_mean": float(
+                                totals.weekly_rented_audience_sum[week] / count
+                            ),
+                            "owned_audience_mean": float(
+                                totals.weekly_owned_audience_sum[week] / count
+                            ),
+                        }
+                    )
+        return rows
+
+    def write(self, directory: str | Path, **options: Any) -> Path:
+        """Write every output into ``directory`` atomically (see :func:`~riskSim.outputs.write_outputs`)."""
+        from riskSim.outputs import write_outputs
+
+        return write_outputs(self, Path(directory), **options)
