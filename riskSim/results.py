@@ -321,7 +321,7 @@ class SimulationResults:
         return rows
 
     def write(self, directory: str | Path, **options: Any) -> Path:
-        """Write every output into ``directory`` atomically (see :func:`~riskSim.outputs.write_outputs`)."""
+        """Write every output into ``directory`` atomically (see ``outputs.write_outputs``)."""
         from riskSim.outputs import write_outputs
 
         return write_outputs(self, Path(directory), **options)
