@@ -65,14 +65,19 @@ class WorldTotals:
         return self.revenue - self.cost
 
     @classmethod
-    def from_record(cls, record: WorldRecord) -> WorldTotals:
-        """Reduce a batch's engine record; the per-day arrays are dropped here."""
+    def from_record(cls, record: WorldRecord, rented: np.ndarray) -> WorldTotals:
+        """Reduce a batch's engine record; the per-day arrays are dropped here.
+
+        Args:
+            record: the engine's record of one world.
+            rented: ``ndarray[channels]`` of bool, which channels are rented.
+        """
         horizon = record.daily_revenue.shape[0]
         week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
         return cls(
             revenue=record.revenue.sum(axis=0),
             cost=record.cost.sum(axis=0),
-            rented_revenue=record.daily_rented_revenue.sum(axis=0),
+            rented_revenue=record.revenue[rented].sum(axis=0),
             channel_revenue=record.revenue,
             channel_cost=record.cost,
             channel_fees=record.fees,
@@ -149,14 +154,15 @@ def reduce_batch(plan: BatchPlan, records: dict[tuple[str, str], WorldRecord]) -
         if plan.shocks
         else np.full(plan.size, math.inf)
     )
+    rented = np.array([channel.kind == "rented" for channel in plan.channels])
     strategies = []
     for strategy in plan.strategies:
         shocked, calm = records[(strategy.name, "shocked")], records[(strategy.name, "calm")]
         strategies.append(
             StrategyResult(
                 name=strategy.name,
-                shocked=WorldTotals.from_record(shocked),
-                calm=WorldTotals.from_record(calm),
+                shocked=WorldTotals.from_record(shocked, rented),
+                calm=WorldTotals.from_record(calm, rented),
                 recovery_days=metrics.recovery_days(
                     shocked.daily_revenue, calm.daily_revenue, first_onset
                 ),
