@@ -274,7 +274,7 @@ def _model_at(path: Sequence[str | int], data: Any) -> type[BaseModel] | None:
     depth = len(path)
     if depth == 0:
         return model.Scenario
-    if path == ["workshop"] or tuple(path) == ("workshop",):
+    if tuple(path) == ("workshop",):
         return model.Workshop
     if depth == 2 and section == "channels":
         return model.Channel
@@ -344,11 +344,32 @@ def _friendly(error: dict[str, Any], path: list[str | int], data: Any) -> str:
         return f"'{value}' is not one of: {', '.join(choices)}{hint}"
     if kind == "union_tag_not_found":
         return f"needs a '{error['ctx']['discriminator'].strip(chr(39))}' key"
-    if kind in ("finite_number",):
+    context = error.get("ctx", {})
+    if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return f"must be a finite number, got {value}"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, got {value}"
-    return message
+    comparisons = {
+        "greater_than": ("gt", ">"),
+        "greater_than_equal": ("ge", ">="),
+        "less_than": ("lt", "<"),
+        "less_than_equal": ("le", "<="),
+    }
+    if kind in comparisons:
+        key, sign = comparisons[kind]
+        return f"must be {sign} {context.get(key)}, got {value!r}"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return f"must be {whole}, got {value!r}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of fields, got {value!r}"
+    if kind == "list_type":
+        return f"must be a list, got {value!r}"
+    if kind in ("string_type", "bool_type", "bool_parsing"):
+        return f"{message[0].lower()}{message[1:]}, got {value!r}"
+    if kind == "too_short":
+        return f"needs at least {context.get('min_length', 1)} entry, got none"
+    if kind == "string_pattern_mismatch":
+        return f"must be a slug (letters, digits, '-', '_', '.'), got {value!r}"
+    return message[:1].lower() + message[1:]
 
 
 def validate_data(data: dict[str, Any], origins: Origins, source: str) -> model.Scenario:
@@ -383,6 +404,8 @@ def _problems(
     by_path: dict[str, tuple[list[str | int], dict[str, Any]]] = {}
     for error in errors:
         path = _clean_path(error["loc"], data, error["type"])
+        if error["type"] == "union_tag_invalid":
+            path.append(str(error["ctx"]["discriminator"]).strip("'"))
         dotted = _dotted(path)
         found, value = _lookup_path(data, path)
         wrote_mapping = found and isinstance(value, dict)

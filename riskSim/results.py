@@ -23,7 +23,10 @@ from riskSim.scenario import Scenario
 
 __all__ = [
     "SCHEMA_VERSION",
+    "WEEKLY_QUANTILE_REPLICATIONS",
     "BatchResult",
+    "ResultsBuilder",
+    "bytes_per_replication",
     "SimulationResults",
     "StrategyResult",
     "WorldTotals",
@@ -34,6 +37,29 @@ SCHEMA_VERSION = 1
 WORLDS = ("shocked", "calm")
 
 
+PER_REPLICATION = (
+    "revenue",
+    "cost",
+    "rented_revenue",
+    "channel_revenue",
+    "channel_cost",
+    "channel_fees",
+    "channel_audience_end",
+)
+WEEKLY_SUMS = (
+    "weekly_revenue_sum",
+    "weekly_rented_revenue_sum",
+    "weekly_rented_audience_sum",
+    "weekly_owned_audience_sum",
+)
+WEEKLY_QUANTILE_REPLICATIONS = 20_000
+"""Weekly quantiles come from the first replications up to this many (whole batches).
+
+Weekly series per replication are the one result that would grow with
+weeks x replications; means still use every replication.
+"""
+
+
 @dataclass
 class WorldTotals:
     """One strategy in one world.
@@ -42,9 +68,9 @@ class WorldTotals:
         revenue, cost, rented_revenue: ``ndarray[replications]``.
         channel_revenue, channel_cost, channel_fees, channel_audience_end:
             ``ndarray[channels, replications]``.
-        weekly_revenue: ``ndarray[weeks, replications]``.
-        weekly_rented_revenue_sum, weekly_rented_audience_sum, weekly_owned_audience_sum:
-            sums over replications, ``ndarray[weeks]``.
+        weekly_revenue: ``ndarray[weeks, replications kept for quantiles]``.
+        weekly_revenue_sum, weekly_rented_revenue_sum, weekly_rented_audience_sum,
+            weekly_owned_audience_sum: sums over every replication, ``ndarray[weeks]``.
     """
 
     revenue: np.ndarray
@@ -55,6 +81,7 @@ class WorldTotals:
     channel_fees: np.ndarray
     channel_audience_end: np.ndarray
     weekly_revenue: np.ndarray
+    weekly_revenue_sum: np.ndarray
     weekly_rented_revenue_sum: np.ndarray
     weekly_rented_audience_sum: np.ndarray
     weekly_owned_audience_sum: np.ndarray
@@ -74,6 +101,7 @@ class WorldTotals:
         """
         horizon = record.daily_revenue.shape[0]
         week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
+        weekly_revenue = np.add.reduceat(record.daily_revenue, week_starts, axis=0)
         return cls(
             revenue=record.revenue.sum(axis=0),
             cost=record.cost.sum(axis=0),
@@ -82,7 +110,8 @@ class WorldTotals:
             channel_cost=record.cost,
             channel_fees=record.fees,
             channel_audience_end=record.audience_end,
-            weekly_revenue=np.add.reduceat(record.daily_revenue, week_starts, axis=0),
+            weekly_revenue=weekly_revenue,
+            weekly_revenue_sum=weekly_revenue.sum(axis=1),
             weekly_rented_revenue_sum=np.add.reduceat(
                 record.daily_rented_revenue, week_starts, axis=0
             ).sum(axis=1),
@@ -91,29 +120,33 @@ class WorldTotals:
         )
 
     @classmethod
-    def concatenate(cls, parts: Sequence[WorldTotals]) -> WorldTotals:
-        """Join batches in the order given: per-replication arrays side by side, sums added."""
-        per_replication = (
-            "revenue",
-            "cost",
-            "rented_revenue",
-            "channel_revenue",
-            "channel_cost",
-            "channel_fees",
-            "channel_audience_end",
-            "weekly_revenue",
+    def allocate(cls, *, channels: int, weeks: int, replications: int, kept: int) -> WorldTotals:
+        """Zeroed arrays for a whole run; batches are copied in as they arrive."""
+        return cls(
+            revenue=np.zeros(replications),
+            cost=np.zeros(replications),
+            rented_revenue=np.zeros(replications),
+            channel_revenue=np.zeros((channels, replications)),
+            channel_cost=np.zeros((channels, replications)),
+            channel_fees=np.zeros((channels, replications)),
+            channel_audience_end=np.zeros((channels, replications)),
+            weekly_revenue=np.zeros((weeks, kept)),
+            weekly_revenue_sum=np.zeros(weeks),
+            weekly_rented_revenue_sum=np.zeros(weeks),
+            weekly_rented_audience_sum=np.zeros(weeks),
+            weekly_owned_audience_sum=np.zeros(weeks),
         )
-        sums = (
-            "weekly_rented_revenue_sum",
-            "weekly_rented_audience_sum",
-            "weekly_owned_audience_sum",
-        )
-        values: dict[str, np.ndarray] = {}
-        for name in per_replication:
-            values[name] = np.concatenate([getattr(part, name) for part in parts], axis=-1)
-        for name in sums:
-            values[name] = np.sum([getattr(part, name) for part in parts], axis=0)
-        return cls(**values)
+
+    def place(self, part: WorldTotals, offset: int) -> None:
+        """Copy a batch's per-replication values into columns ``offset:offset + size``."""
+        size = part.revenue.shape[-1]
+        for name in PER_REPLICATION:
+            getattr(self, name)[..., offset : offset + size] = getattr(part, name)
+        kept = self.weekly_revenue.shape[1]
+        if offset < kept:
+            self.weekly_revenue[:, offset : min(offset + size, kept)] = part.weekly_revenue[
+                :, : kept - offset
+            ]
 
 
 @dataclass
@@ -182,39 +215,6 @@ class SimulationResults:
     strategies: dict[str, StrategyResult]
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
     """Uncertain inputs by dotted path, ``ndarray[replications]``."""
-
-    @classmethod
-    def from_batches(
-        cls,
-        scenario: Scenario,
-        batches: Sequence[BatchResult],
-        *,
-        seed: int,
-        deterministic: bool,
-    ) -> SimulationResults:
-        """Join batch results, which must come sorted by batch index."""
-        ordered = sorted(batches, key=lambda batch: batch.batch_index)
-        strategies = {}
-        for position, name in enumerate(scenario.strategies):
-            parts = [batch.strategies[position] for batch in ordered]
-            strategies[name] = StrategyResult(
-                name=name,
-                shocked=WorldTotals.concatenate([part.shocked for part in parts]),
-                calm=WorldTotals.concatenate([part.calm for part in parts]),
-                recovery_days=np.concatenate([part.recovery_days for part in parts]),
-            )
-        inputs = {
-            path: np.concatenate([batch.inputs[path] for batch in ordered])
-            for path in (ordered[0].inputs if ordered else {})
-        }
-        return cls(
-            scenario=scenario,
-            seed=seed,
-            replications=sum(batch.size for batch in ordered),
-            deterministic=deterministic,
-            strategies=strategies,
-            inputs=inputs,
-        )
 
     @property
     def channel_names(self) -> list[str]:
@@ -299,7 +299,7 @@ class SimulationResults:
             for world in WORLDS:
                 totals: WorldTotals = getattr(result, world)
                 p5, p50, p95 = np.percentile(totals.weekly_revenue, [5, 50, 95], axis=1)
-                means = totals.weekly_revenue.mean(axis=1)
+                means = totals.weekly_revenue_sum / self.replications
                 count = self.replications
                 for week in range(totals.weekly_revenue.shape[0]):
                     rows.append(
@@ -331,3 +331,109 @@ class SimulationResults:
         from riskSim.outputs import write_outputs
 
         return write_outputs(self, Path(directory), **options)
+
+
+def bytes_per_replication(scenario: Scenario) -> int:
+    """Memory a run keeps per replication: the per-replication totals of every world.
+
+    Also counts one uncertain input per distribution in the file (an upper
+    bound is enough: this guards against requests that cannot fit).
+    """
+    channels = len(scenario.channels)
+    worlds = 2 * len(scenario.strategies)
+    per_world = len(PER_REPLICATION) - 4 + 4 * channels
+    uncertain = scenario.model_dump_json().count('"dist"') + 2 * len(scenario.shocks)
+    return 8 * (worlds * per_world + len(scenario.strategies) + uncertain)
+
+
+class ResultsBuilder:
+    """Collects batch results as they arrive, in any order, into one run's arrays.
+
+    Per-replication values go to their batch's columns; per-batch sums are kept
+    per batch and added in batch order at the end, so the bytes of the result
+    never depend on the order in which workers finish.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        sizes: Sequence[int],
+        seed: int,
+        deterministic: bool,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.deterministic = deterministic
+        self.offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(int)
+        self.replications = int(sum(sizes))
+        weeks = math.ceil(scenario.horizon_days / DAYS_PER_WEEK)
+        kept = 0
+        for size in sizes:
+            if kept >= WEEKLY_QUANTILE_REPLICATIONS:
+                break
+            kept += size
+        self.worlds = {
+            (name, world): WorldTotals.allocate(
+                channels=len(scenario.channels),
+                weeks=weeks,
+                replications=self.replications,
+                kept=kept,
+            )
+            for name in scenario.strategies
+            for world in WORLDS
+        }
+        self.weekly_sums = {
+            key: np.zeros((len(sizes), len(WEEKLY_SUMS), weeks)) for key in self.worlds
+        }
+        self.recovery = {name: np.zeros(self.replications) for name in scenario.strategies}
+        self.inputs: dict[str, np.ndarray] = {}
+        self.received = 0
+
+    def add(self, batch: BatchResult) -> None:
+        """Place one batch's results."""
+        offset = int(self.offsets[batch.batch_index])
+        for result in batch.strategies:
+            for world in WORLDS:
+                part: WorldTotals = getattr(result, world)
+                self.worlds[(result.name, world)].place(part, offset)
+                self.weekly_sums[(result.name, world)][batch.batch_index] = [
+                    getattr(part, name) for name in WEEKLY_SUMS
+                ]
+            self.recovery[result.name][offset : offset + batch.size] = result.recovery_days
+        for path, values in batch.inputs.items():
+            self.inputs.setdefault(path, np.zeros(self.replications))[
+                offset : offset + batch.size
+            ] = values
+        self.received += 1
+
+    def build(self) -> SimulationResults:
+        """The run's results; every batch must have been added."""
+        if self.received != len(self.offsets):
+            raise RuntimeError(f"{self.received} of {len(self.offsets)} batches were added.")
+        strategies = {}
+        for name in self.scenario.strategies:
+            worlds = {}
+            for world in WORLDS:
+                totals = self.worlds[(name, world)]
+                sums = self.weekly_sums[(name, world)]
+                for position, field_name in enumerate(WEEKLY_SUMS):
+                    total = np.zeros(sums.shape[2])
+                    for batch in range(sums.shape[0]):
+                        total = total + sums[batch, position]
+                    setattr(totals, field_name, total)
+                worlds[world] = totals
+            strategies[name] = StrategyResult(
+                name=name,
+                shocked=worlds["shocked"],
+                calm=worlds["calm"],
+                recovery_days=self.recovery[name],
+            )
+        return SimulationResults(
+            scenario=self.scenario,
+            seed=self.seed,
+            replications=self.replications,
+            deterministic=self.deterministic,
+            strategies=strategies,
+            inputs=self.inputs,
+        )

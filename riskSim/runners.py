@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import signal
+from collections.abc import Callable, Sequence
 
 from riskSim.batch import simulate_batch
 from riskSim.results import BatchResult
 from riskSim.scenario import Scenario
 
-__all__ = ["BATCH_SIZE", "ProgressCallback", "batch_sizes", "default_workers", "run_batches"]
+__all__ = [
+    "BATCH_SIZE",
+    "BatchCallback",
+    "ProgressCallback",
+    "batch_sizes",
+    "default_workers",
+    "run_batches",
+]
 
 BATCH_SIZE = 500
 """Replications per batch: a constant of the code, so results never depend on the machine."""
@@ -40,54 +47,53 @@ def batch_sizes(replications: int) -> list[int]:
     return [BATCH_SIZE] * full + ([rest] if rest else [])
 
 
+BatchCallback = Callable[[BatchResult], None]
+"""Receives each batch's result as it arrives (in any order)."""
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:
+    scenario, batch_index, size, seed, deterministic = job
+    return simulate_batch(
+        scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
+    )
+
+
 def run_batches(
     scenario: Scenario,
     *,
-    replications: int,
+    sizes: Sequence[int],
     seed: int,
     deterministic: bool,
     workers: int,
+    on_result: BatchCallback,
     progress: ProgressCallback | None = None,
-) -> list[BatchResult]:
-    """Run every batch and return the results sorted by batch index."""
-    sizes = batch_sizes(replications)
+) -> None:
+    """Run every batch, handing each result to ``on_result`` as it arrives.
+
+    On an interrupt the worker processes are terminated at once (the pool's
+    context exit), so Ctrl-C stops a run within a moment.
+    """
     total = len(sizes)
-    results: dict[int, BatchResult] = {}
+    jobs = [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
+    done = 0
 
     def finished(result: BatchResult) -> None:
-        results[result.batch_index] = result
+        nonlocal done
+        on_result(result)
+        done += 1
         if progress is not None:
-            progress(len(results), total)
+            progress(done, total)
 
     if workers <= 1 or total <= 1:
-        for index, size in enumerate(sizes):
-            finished(
-                simulate_batch(
-                    scenario, batch_index=index, size=size, seed=seed, deterministic=deterministic
-                )
-            )
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=context) as pool:
-            pending: set[Future[BatchResult]] = {
-                pool.submit(
-                    simulate_batch,
-                    scenario,
-                    batch_index=index,
-                    size=size,
-                    seed=seed,
-                    deterministic=deterministic,
-                )
-                for index, size in enumerate(sizes)
-            }
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        finished(future.result())
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    return [results[index] for index in range(total)]
+        for job in jobs:
+            finished(_run_one(job))
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(min(workers, total), initializer=_ignore_interrupts) as pool:
+        for result in pool.imap_unordered(_run_one, jobs):
+            finished(result)

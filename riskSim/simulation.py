@@ -6,11 +6,14 @@ and hands the batches to a runner. No files, terminal or charts.
 
 from __future__ import annotations
 
-from riskSim.results import SimulationResults
-from riskSim.runners import ProgressCallback, default_workers, run_batches
+import os
+
+from riskSim.errors import InvalidInputError
+from riskSim.results import ResultsBuilder, SimulationResults, bytes_per_replication
+from riskSim.runners import ProgressCallback, batch_sizes, default_workers, run_batches
 from riskSim.scenario import Scenario
 
-__all__ = ["simulate"]
+__all__ = ["available_memory", "check_memory", "simulate"]
 
 
 def simulate(
@@ -48,14 +51,55 @@ def simulate(
         raise ValueError(f"seed(={root_seed}) must be >= 0.")
     if deterministic:
         count = 1
-    batches = run_batches(
+    check_memory(scenario, count)
+    sizes = batch_sizes(count)
+    builder = ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
+    run_batches(
         scenario,
-        replications=count,
+        sizes=sizes,
         seed=root_seed,
         deterministic=deterministic,
         workers=processes,
+        on_result=builder.add,
         progress=progress,
     )
-    return SimulationResults.from_batches(
-        scenario, batches, seed=root_seed, deterministic=deterministic
+    return builder.build()
+
+
+MEMORY_HEADROOM = 2.5
+"""Peak memory over the per-replication totals (summary statistics copy arrays)."""
+
+
+def available_memory() -> int:
+    """Bytes this machine can still give (MemAvailable), or its physical memory."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_memory(scenario: Scenario, replications: int) -> None:
+    """Refuse a run whose per-replication totals cannot fit in memory.
+
+    Raises:
+        InvalidInputError: naming ``replications``, how much the run needs and
+            the most that fits.
+    """
+    per_replication = bytes_per_replication(scenario) * MEMORY_HEADROOM
+    available = available_memory()
+    if replications * per_replication <= 0.8 * available:
+        return
+    most = int(0.8 * available / per_replication)
+    raise InvalidInputError.single(
+        "--replications",
+        "",
+        f"{replications:,} replications of this scenario need about "
+        f"{replications * per_replication / 1e9:,.1f} GB of memory, more than the "
+        f"{available / 1e9:,.1f} GB available; run at most {most:,} at a time (several runs "
+        "with different --seed values give independent replications to pool), or fewer "
+        "strategies per run",
     )
