@@ -206,7 +206,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     dotted, raw_value = text.split("=", 1)
     segments = dotted.strip().split(".")
     if not dotted.strip() or any(not segment for segment in segments):
-        raise InvalidInputError.single("--set", dotted, "the path has an empty segment")
+        raise InvalidInputError.single("--set", text, "the path has an empty segment")
     try:
         value = yaml.load(raw_value, Loader=_StrictLoader) if raw_value.strip() else None
     except yaml.YAMLError:

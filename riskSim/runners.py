@@ -79,6 +79,8 @@ def run_batches(
     context exit), so Ctrl-C stops a run within a moment.
     """
     total = len(sizes)
+    if progress is not None:
+        progress(0, total)
     jobs = [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
     done = 0
 

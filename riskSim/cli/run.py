@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,6 +82,39 @@ def summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+@contextmanager
+def batch_progress(name: str, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error that appears with the first batch report.
+
+    Starting it lazily keeps an input error (raised before any batch runs) free
+    of progress-bar debris.
+    """
+    progress = Progress(
+        TextColumn(f"simulating {name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("batches"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    )
+    task = progress.add_task(name, total=None)
+    started = False
+
+    def advance(done: int, total: int) -> None:
+        nonlocal started
+        if enabled and stderr.is_terminal and not started:
+            progress.start()
+            started = True
+        progress.update(task, completed=done, total=total)
+
+    try:
+        yield advance
+    finally:
+        if started:
+            progress.stop()
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
@@ -100,22 +135,7 @@ def run(
     with user_errors():
         loaded = load_scenario(scenario, overrides or [])
         target = out if out is not None else Path("runs") / loaded.name
-        show_progress = not quiet and not json_output
-        with Progress(
-            TextColumn("simulating {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("batches"),
-            TimeElapsedColumn(),
-            console=stderr,
-            disable=not show_progress,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(loaded.name, total=None)
-
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
+        with batch_progress(loaded.name, enabled=not quiet and not json_output) as advance:
             results = simulate(
                 loaded,
                 replications=replications,
