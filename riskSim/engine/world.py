@@ -42,7 +42,8 @@ def post_times(posts_per_week: float, horizon_days: int) -> np.ndarray:
     if posts_per_week <= 0:
         return np.empty(0)
     count = math.ceil(horizon_days * posts_per_week / DAYS_PER_WEEK) + 1
-    times = (np.arange(count) * float(DAYS_PER_WEEK)) / posts_per_week
+    with np.errstate(over="ignore"):  # a vanishing cadence puts the second post at inf
+        times = (np.arange(count) * float(DAYS_PER_WEEK)) / posts_per_week
     return times[times < horizon_days]
 
 
