@@ -1,9 +1,10 @@
 """Writing a run's outputs into a folder, atomically.
 
-Owns the files of a run: summary.json, timeseries.csv, scenario.yaml and the
-charts. Everything is written into a temporary folder beside the target and
-renamed into place only when complete, so an interrupted or failed run never
-leaves half a folder and never damages an earlier result. Never simulates.
+Owns the files of a run: summary.json, timeseries.csv, scenario.yaml, the
+charts (drawn by :mod:`riskSim.charts`) and the reports (:mod:`riskSim.report`).
+Everything is written into a temporary folder beside the target and renamed
+into place only when complete, so an interrupted or failed run never leaves
+half a folder and never damages an earlier result. Never simulates.
 """
 
 from __future__ import annotations
@@ -82,7 +83,13 @@ def atomic_folder(target: Path) -> Iterator[Path]:
         )
         staging.chmod(0o777 & ~_umask())
     except OSError as error:
-        raise OutputError(f"cannot write to {target.parent}: {error.strerror or error}") from None
+        blocking = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+        reason = (
+            f"{blocking} is a file, not a folder"
+            if blocking is not None and not blocking.is_dir()
+            else error.strerror or str(error)
+        )
+        raise OutputError(f"cannot write to {target.parent}: {reason}") from None
     try:
         try:
             yield staging
@@ -135,7 +142,9 @@ def write_outputs(
     chart_format: str = "png",
     chart_writer: ChartWriter | None = None,
 ) -> Path:
-    """Write summary.json, timeseries.csv, scenario.yaml and the charts into ``directory``.
+    """Write summary.json, timeseries.csv, scenario.yaml, charts and reports into ``directory``.
+
+    report.md and report.html are always written; with ``charts`` off they have no charts.
 
     Args:
         results: what to write.
@@ -160,4 +169,7 @@ def write_outputs(
                 from riskSim.charts import write_charts as chart_writer
             (staging / "charts").mkdir()
             chart_writer(results, staging / "charts", chart_format)
+        from riskSim.report import write_report
+
+        write_report(results, staging, charts=charts, chart_format=chart_format)
     return directory

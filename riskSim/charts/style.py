@@ -1,0 +1,145 @@
+"""The look of every chart, and turning a figure into reproducible bytes.
+
+Owns the palette (rented channels warm, owned channels cool, strategies in
+colours of their own), the type sizes that keep a 1600x900 PNG readable on a
+projector, number formats on axes, and :func:`render`, which saves a figure
+with every source of run-to-run difference removed (dates, version strings,
+random SVG ids). It knows matplotlib and nothing of scenarios or results.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib
+import matplotlib.style
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "CALM",
+    "FIGSIZE",
+    "DPI",
+    "OWNED",
+    "RENTED",
+    "SHOCK",
+    "chart_style",
+    "money",
+    "money_axis",
+    "new_figure",
+    "render",
+    "strategy_colour",
+]
+
+FIGSIZE = (16.0, 9.0)
+"""Inches; at :data:`DPI` a PNG is 1600x900 pixels, a 16:9 slide."""
+DPI = 100
+
+RENTED = "#D55E00"
+"""Rented channels (platforms): vermillion, the colour of risk."""
+RENTED_LIGHT = "#F2B48A"
+OWNED = "#0072B2"
+"""Owned channels (email, website): blue, the colour of safety."""
+OWNED_LIGHT = "#8CC4E6"
+CALM = "#7F7F7F"
+"""The calm world, the baseline every strategy is measured against."""
+SHOCK = "#B22222"
+"""Shock onsets."""
+STRATEGY_COLOURS = ("#4B2991", "#A0265A", "#6B7A00", "#00695C", "#8C5A2B", "#C2185B")
+"""Strategies: purple, wine, olive, dark teal, brown, magenta; none of them is read as
+rented (orange), owned (blue) or the calm world (grey)."""
+
+HASH_SALT = "riskSim"
+"""Fixed salt for the ids matplotlib writes into SVG files, so the bytes repeat."""
+
+RC: dict[str, Any] = {
+    "font.size": 15,
+    "axes.titlesize": 18,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 16,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 13,
+    "legend.framealpha": 0.92,
+    "figure.titlesize": 24,
+    "figure.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "lines.linewidth": 2.5,
+    "svg.hashsalt": HASH_SALT,
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+    "text.parse_math": False,
+}
+"""Our settings over matplotlib's defaults. ``text.parse_math`` is off because titles
+come from scenario files, where "$10 per post ... $5" must not be read as mathtext."""
+
+METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
+}
+"""What each format would otherwise stamp with the date or matplotlib's version."""
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """Matplotlib's defaults plus ours, for the duration of the block only.
+
+    Starting from the defaults (not the user's matplotlibrc) is what makes the
+    same results give the same bytes on every machine with the same matplotlib;
+    the context restores the caller's settings afterwards.
+    """
+    with matplotlib.style.context("default"), matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure() -> Figure:
+    """A 16x9-inch figure on the Agg canvas, never registered with pyplot."""
+    figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def render(figure: Figure, chart_format: str) -> bytes:
+    """The figure as ``png``, ``svg`` or ``pdf`` bytes, identical from run to run.
+
+    Raises:
+        ValueError: an unknown format.
+    """
+    if chart_format not in METADATA:
+        raise ValueError(f"chart_format(={chart_format!r}) must be one of {', '.join(METADATA)}.")
+    buffer = io.BytesIO()
+    with chart_style():
+        figure.savefig(buffer, format=chart_format, dpi=DPI, metadata=METADATA[chart_format])
+    return buffer.getvalue()
+
+
+def strategy_colour(position: int) -> str:
+    """The colour of the strategy at ``position`` in the file's order."""
+    return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
+
+
+def money(value: float) -> str:
+    """Currency without decimals, thousands as k and millions as M: ``12.5k``."""
+    size = abs(value)
+    if size >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M".replace(".0M", "M")
+    if size >= 10_000:
+        return f"{value / 1000:,.0f}k"
+    if size >= 1000:
+        return f"{value / 1000:,.1f}k".replace(".0k", "k")
+    return f"{value:,.0f}"
+
+
+def money_axis() -> FuncFormatter:
+    """Tick labels in :func:`money` form (a new formatter: an axis owns its formatter)."""
+    return FuncFormatter(lambda value, _position: money(value))
