@@ -11,5 +11,7 @@ from riskSim.cli.app import app, main
 
 # Commands register themselves on ``app`` when imported.
 from riskSim.cli import run as _run  # noqa: F401  isort: skip
+from riskSim.cli import library as _library  # noqa: F401  isort: skip
+from riskSim.cli import charts as _charts  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

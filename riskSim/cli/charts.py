@@ -1,0 +1,63 @@
+"""``risksim charts``: regenerate the reference charts of scenario files, or check them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from riskSim.cli.app import Quiet, Workers, app, fail, stderr, stdout, user_errors
+from riskSim.regenerate import regenerate, stale_files, write_regenerated
+from riskSim.scenario import Scenario
+
+__all__ = ["charts"]
+
+
+@app.command()
+def charts(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Scenario files, or folders meaning their *.yaml.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder of the reference files: OUT/<name>/charts/*.svg."),
+    ],
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 naming every file that is missing or differs.",
+        ),
+    ] = False,
+    workers: Workers = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run each scenario with its own seed and replications; write or check its SVG charts.
+
+    Writes OUT/<name>/charts/*.svg and OUT/<name>/summary.json. The bytes
+    depend only on the files (and matplotlib's version), so CI can commit them
+    and fail with --check when they are stale.
+    """
+    with user_errors():
+
+        def announce(scenario: Scenario) -> None:
+            if not quiet:
+                stderr.print(f"simulating {scenario.name}", markup=False)
+
+        files = regenerate(paths, workers=workers, progress=announce)
+        if check:
+            stale = stale_files(files, out)
+            if stale:
+                fail(
+                    f"{len(stale)} reference file(s) in {out} are stale; regenerate them with "
+                    f"`risksim charts PATH... --out {out}` and commit the result:\n"
+                    + "\n".join(item.render() for item in stale),
+                    1,
+                )
+            if not quiet:
+                stdout.print(f"{len(files)} files up to date in {out}", markup=False)
+            return
+        written = write_regenerated(files, out)
+        if not quiet:
+            stdout.print(f"{len(written)} files written to {out}", markup=False)
