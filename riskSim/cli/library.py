@@ -1,0 +1,122 @@
+"""``risksim list | new | validate | schema | brief``: working with scenario files.
+
+Parses options, calls :mod:`riskSim.library`, :mod:`riskSim.templates` and
+:mod:`riskSim.schema`, and renders; errors go through :func:`user_errors`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from riskSim.cli.app import EXIT_INVALID, app, fail, stdout, user_errors
+from riskSim.library import brief_text, list_scenarios, validate_paths
+from riskSim.loading import load_scenario
+from riskSim.schema import scenario_schema
+from riskSim.templates import render_template
+
+__all__ = ["brief", "list_command", "new", "schema", "validate"]
+
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class Template(str, Enum):
+    """The kinds of brand `risksim new` has a starting file for."""
+
+    b2b = "b2b"
+    retail = "retail"
+    creator = "creator"
+
+
+@app.command("list")
+def list_command(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of scenario files (its *.yaml).")
+    ] = Path("scenarios"),
+) -> None:
+    """Table of the scenarios in a folder: name, title, shocks, strategies."""
+    with user_errors():
+        entries = list_scenarios(folder)
+    table = Table(title=f"Scenarios in {folder}")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("title")
+    table.add_column("shocks", overflow="fold")
+    table.add_column("strategies", overflow="fold")
+    for entry in entries:
+        if entry.valid:
+            table.add_row(
+                entry.name,
+                entry.title,
+                "\n".join(entry.shocks) or "none",
+                "\n".join(entry.strategies),
+            )
+        else:
+            table.add_row(entry.name, f"INVALID: {entry.problems[0].render()}", "", "")
+    stdout.print(table)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Scenario name, or a path ending in .yaml.")],
+    template: Annotated[
+        Template, typer.Option("--template", "-t", help="Kind of brand to start from.")
+    ] = Template.b2b,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented scenario file that validates and runs as written."""
+    path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    slug = path.stem
+    if not _SLUG.match(slug):
+        fail(
+            f"error: '{slug}' is not a valid scenario name: use letters, digits, '-', '_' "
+            "or '.', starting with a letter or digit.",
+            EXIT_INVALID,
+        )
+    if path.exists() and not force:
+        fail(f"error: {path} already exists; use --force to overwrite it.", EXIT_INVALID)
+    if not path.parent.is_dir():
+        fail(f"error: no such folder {path.parent}", EXIT_INVALID)
+    path.write_text(render_template(template.value, slug), encoding="utf-8")
+    stdout.print(f"Wrote {path} ({template.value} template). Next: risksim run {path}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Scenario files; a folder means its *.yaml.")
+    ],
+) -> None:
+    """Check scenario files: exit 0 when all are valid, else 2 listing every problem."""
+    files, problems = validate_paths(paths)
+    if problems:
+        bad = len({problem.source for problem in problems})
+        fail(
+            f"error: {len(problems)} problem(s) in {bad} file(s):\n"
+            + "\n".join(problem.render() for problem in problems),
+            EXIT_INVALID,
+        )
+    stdout.print(f"{len(files)} file(s) valid.")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario file (for editor completion and checks)."""
+    typer.echo(json.dumps(scenario_schema(), indent=2))
+
+
+@app.command()
+def brief(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+) -> None:
+    """Print what workshop teams may see: channels and figures (shocks unless hidden)."""
+    with user_errors():
+        loaded = load_scenario(scenario)
+    typer.echo(brief_text(loaded), nl=False)
+
+
