@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from riskSim import distributions
 from riskSim import scenario as model
@@ -56,9 +57,7 @@ def _complete_fields(schema: dict[str, Any]) -> None:
             prop = definition["properties"][info.alias or name]
             if info.default_factory is not None and "default" not in prop:
                 default = info.default_factory()  # type: ignore[call-arg]
-                if isinstance(default, BaseModel):
-                    default = default.model_dump(mode="json", by_alias=True)
-                prop["default"] = default
+                prop["default"] = to_jsonable_python(default, by_alias=True)
             bounds = model.field_bounds(cls, name)
             branches = prop.get("anyOf", [prop])
             for branch in branches:
