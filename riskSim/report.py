@@ -93,7 +93,7 @@ def describe_shock(shock: Any) -> str:
         return f"{channel} charges {about(shock.fee)}{money(_number(shock.fee))} per post"
     if shock.type == "reach_collapse":
         ramp = _number(shock.ramp_days)
-        over = f" over {about(shock.ramp_days)}{ramp:g} days" if ramp else ""
+        over = f" over {about(shock.ramp_days)}{ramp:,.0f} days" if ramp else ""
         return (
             f"{channel} reach falls to {about(shock.factor)}{percent(_number(shock.factor))}{over}"
         )
@@ -104,12 +104,12 @@ def describe_shock(shock: Any) -> str:
         )
     if shock.type == "platform_shutdown":
         notice = _number(shock.notice_days)
-        warned = f" after {about(shock.notice_days)}{notice:g} days' notice" if notice else ""
+        warned = f" after {about(shock.notice_days)}{notice:,.0f} days' notice" if notice else ""
         return f"{channel} shuts down{warned}"
     if shock.type == "account_suspension":
         return (
             f"{channel} account suspended for {about(shock.duration_days)}"
-            f"{_number(shock.duration_days):g} days"
+            f"{_number(shock.duration_days):,.0f} days"
         )
     if shock.type == "ad_cost_inflation":
         return f"{channel} ad prices x{about(shock.factor)}{_number(shock.factor):g}"

@@ -18,6 +18,7 @@ the time charts show a trailing 4-week average per replication
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,8 +96,14 @@ def _grid(count: int) -> tuple[int, int]:
     return math.ceil(count / columns), columns
 
 
-def _mark_onsets(axes: Axes, onsets: list[ShockOnset], weeks: int, *, labelled: bool) -> None:
-    """Shock onsets on a time axis in weeks: a line for a fixed day, a span for a window."""
+def _mark_onsets(
+    axes: Axes, onsets: list[ShockOnset], weeks: int, *, labelled: bool, columns: int = 1
+) -> None:
+    """Shock onsets on a time axis in weeks: a line for a fixed day, a span for a window.
+
+    Labels are wrapped to fit half a panel of a figure ``columns`` panels wide: a
+    neighbouring panel would paint over anything longer.
+    """
     transform = axes.get_xaxis_transform()
     for order, onset in enumerate(onsets):
         start = onset.first_day / DAYS_PER_WEEK
@@ -107,17 +114,17 @@ def _mark_onsets(axes: Axes, onsets: list[ShockOnset], weeks: int, *, labelled: 
             axes.axvspan(start, end, color=SHOCK, alpha=0.08, linewidth=0, zorder=0)
             axes.axvline(start, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
             axes.axvline(end, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
-            when = f"days {onset.first_day:,.0f}–{onset.last_day:,.0f}"
+            when = f"starts between days {onset.first_day:,.0f} and {onset.last_day:,.0f}"
         else:
             axes.axvline(start, color=SHOCK, linewidth=2, linestyle="-", alpha=0.85)
-            when = f"day {onset.first_day:,.0f}"
+            when = f"from day {onset.first_day:,.0f}"
         if not labelled:
             continue
         right_side = start > 0.6 * weeks
-        axes.text(
-            start + (-0.6 if right_side else 0.6),
-            0.97 - 0.09 * (order % 5),
-            f"{onset.label} ({when})",
+        label = axes.text(
+            start + (-0.01 if right_side else 0.01) * weeks,
+            0.97 - 0.13 * (order % 5),
+            textwrap.fill(f"{onset.label}, {when}", width=max(18, 64 // columns)),
             transform=transform,
             ha="right" if right_side else "left",
             va="top",
@@ -126,6 +133,8 @@ def _mark_onsets(axes: Axes, onsets: list[ShockOnset], weeks: int, *, labelled: 
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
             zorder=5,
         )
+        # A label may run over the next panel; it must not squeeze its own panel.
+        label.set_in_layout(False)
 
 
 def _onset_legend(onsets: list[ShockOnset], weeks: int) -> list[tuple[object, str]]:
@@ -184,7 +193,7 @@ def revenue_fan(results: SimulationResults) -> Figure:
             axes.plot(x, shocked[1], color=colour, linewidth=MEDIAN_WIDTH)
             axes.plot(x, shocked[3], color=colour, linewidth=MEAN_WIDTH)
             axes.set_title(name, color=colour, loc="left")
-            _mark_onsets(axes, onsets, weeks, labelled=position == 0)
+            _mark_onsets(axes, onsets, weeks, labelled=position == 0, columns=columns)
             _time_axis(axes, weeks)
             axes.yaxis.set_major_formatter(money_axis())
             handles.append(
@@ -488,10 +497,11 @@ def tornado(results: SimulationResults) -> Figure:
             values = np.array([table[name].get(path, 0.0) for path in inputs])
             axes.barh(offsets, values, height=height * 0.92, color=colour, label=name)
             for offset, value in zip(offsets, values, strict=True):
+                shown = f"{value:+.2f}"
                 axes.text(
                     value + (0.015 if value >= 0 else -0.015),
                     offset,
-                    f"{value:+.2f}",
+                    "0.00" if shown in ("+0.00", "-0.00") else shown,
                     ha="left" if value >= 0 else "right",
                     va="center",
                     fontsize=15 if len(names) <= 3 else 13,
