@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/linkedin-pay-per-post.yaml
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ install: $(STAMP)
 ## Simulate the default scenario: summary in the terminal, outputs in runs/<name>/.
 run: $(STAMP)
 	$(BIN)/risksim run $(SCENARIO)
+
+## Regenerate the reference charts of every shipped scenario into docs/charts/ (commit them).
+charts: $(STAMP)
+	$(BIN)/risksim charts scenarios --out docs/charts
 
 ## Lint and run the whole test suite.
 test: $(DEV_STAMP)

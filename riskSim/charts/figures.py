@@ -111,7 +111,7 @@ def _mark_onsets(
             continue
         if onset.uncertain:
             end = min(onset.last_day or start, weeks * DAYS_PER_WEEK) / DAYS_PER_WEEK
-            axes.axvspan(start, end, color=SHOCK, alpha=0.08, linewidth=0, zorder=0)
+            axes.axvspan(start, end, color=SHOCK, alpha=0.06, linewidth=0, zorder=0)
             axes.axvline(start, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
             axes.axvline(end, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
             when = f"starts between days {onset.first_day:,.0f} and {onset.last_day:,.0f}"
@@ -466,6 +466,18 @@ def loss_distribution(results: SimulationResults) -> Figure:
     return figure
 
 
+def _input_label(results: SimulationResults, path: str) -> str:
+    """A dotted input path, with the shock it belongs to named: ``shocks.2.at`` alone is opaque."""
+    parts = path.split(".")
+    if parts[0] == "shocks" and len(parts) > 1 and parts[1].isdigit():
+        shocks = results.scenario.shocks
+        index = int(parts[1])
+        if index < len(shocks):
+            shock = shocks[index]
+            return f"{path}\n({shock.channel} {shock.type.replace('_', ' ')})"
+    return path
+
+
 def tornado(results: SimulationResults) -> Figure:
     """Which uncertain inputs drive revenue at risk: a bar per input and strategy.
 
@@ -507,9 +519,10 @@ def tornado(results: SimulationResults) -> Figure:
                     fontsize=15 if len(names) <= 3 else 13,
                     color=colour,
                 )
-        axes.set_yticks(np.arange(len(inputs)), inputs)
+        axes.set_yticks(np.arange(len(inputs)), [_input_label(results, path) for path in inputs])
         spare = max(MIN_TORNADO_ROWS - len(inputs), 0) / 2
-        axes.set_ylim(len(inputs) - 0.5 + spare, -0.5 - spare)
+        # headroom above the first input for the direction hints
+        axes.set_ylim(len(inputs) - 0.5 + spare, -1.1 - spare)
         axes.set_xlim(-1.1, 1.1)
         axes.axvline(0, color="#444444", linewidth=1.2)
         axes.grid(axis="y", visible=False)
