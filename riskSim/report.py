@@ -250,6 +250,13 @@ def _strategy_story(name: str, strategy: Mapping[str, Any]) -> str:
         back = ""
     elif recovery["median"] is None:
         back = " Revenue never came back to 95% of the calm world's within the horizon."
+    elif recovery["median"] == 0 and recovery["never_share"] == 0:
+        back = " Revenue never fell below 95% of the calm world's for long."
+    elif recovery["never_share"] == 0:
+        back = (
+            f" Revenue was back to 95% of the calm world's after {recovery['median']:,.0f} days "
+            "(median) in every future."
+        )
     else:
         back = (
             f" Revenue was back to 95% of the calm world's after {recovery['median']:,.0f} days "
@@ -298,8 +305,9 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
         ranked = sorted(names, key=lambda name: -strategies[name][measure]["mean"])
         best, runner_up = ranked[0], ranked[1]
         lead = strategies[best][measure]["mean"] - strategies[runner_up][measure]["mean"]
-        base = abs(strategies[runner_up][measure]["mean"])
-        share = f", {percent(lead / base)} more" if base else ""
+        base = strategies[runner_up][measure]["mean"]
+        # a share of a loss reads wrong ("955% more" than -861): only of a positive amount
+        share = f", {percent(lead / base)} more" if base > 0 else ""
         sentences.append(
             f"In the shocked world **{best}** earned the most {words}: "
             f"{money(strategies[best][measure]['mean'])} on average, "
