@@ -26,7 +26,7 @@ __all__ = [
     "run_batches",
 ]
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 """Replications per batch: a constant of the code, so results never depend on the machine."""
 
 ProgressCallback = Callable[[int, int], None]

@@ -43,8 +43,8 @@ class RandomSampler:
         self._generator = generator
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
-        """``Bin(n, p)``; ``p`` is clipped to [0, 1] against rounding."""
-        return self._generator.binomial(n, np.clip(p, 0.0, 1.0))
+        """``Bin(n, p)``; callers keep ``p`` in [0, 1] (products and clipped sums of rates)."""
+        return self._generator.binomial(n, p)
 
     def poisson(self, lam: np.ndarray | float) -> np.ndarray:
         """``Poisson(lam)``."""
@@ -62,7 +62,7 @@ class ExpectedValueSampler:
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         """``n * p``."""
-        return n * np.clip(p, 0.0, 1.0)
+        return n * p
 
     def poisson(self, lam: np.ndarray | float) -> np.ndarray:
         """``lam``."""

@@ -54,7 +54,7 @@ class ShockTimeline:
         for shock in self._of(channel, "reach_collapse"):
             factor, ramp = shock.params["factor"], shock.params["ramp_days"]
             elapsed = t - shock.onset
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 progress = np.where(ramp > 0, np.clip(elapsed / ramp, 0.0, 1.0), 1.0)
             product = product * np.where(elapsed >= 0, 1.0 - (1.0 - factor) * progress, 1.0)
         return product

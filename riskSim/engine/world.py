@@ -10,6 +10,7 @@ rates. The model knows nothing of files, terminals or charts.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ from riskSim.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
 from riskSim.engine.shocks import Mask, ShockTimeline
 from riskSim.rng import Stream, generator, name_key
 
-__all__ = ["WorldRecord", "post_times", "simulate_world"]
+__all__ = ["WorldRecord", "WorldState", "post_times", "simulate_world"]
 
+SPLIT_PRIORITY = -1
 SHOCK_PRIORITY = 0
 DAYS_PER_MONTH = 30.0
 DAYS_PER_WEEK = 7
@@ -69,11 +71,19 @@ class WorldRecord:
 
 
 class _World:
-    def __init__(self, plan: BatchPlan, strategy: CompiledStrategy, *, shocked: bool) -> None:
+    def __init__(
+        self,
+        plan: BatchPlan,
+        strategy: CompiledStrategy,
+        *,
+        shocked: bool,
+        start: WorldState | None = None,
+    ) -> None:
         self.plan = plan
         self.strategy = strategy
         self.timeline = ShockTimeline(plan, strategy, shocked=shocked)
-        self.clock = Clock()
+        self.start_time = 0.0 if start is None else start.time
+        self.clock = Clock(initial_time=self.start_time)
         size, channel_count, horizon = plan.size, len(plan.channels), plan.horizon_days
         self.post_samplers = [
             self._sampler(channel.name, Purpose.POSTS) for channel in plan.channels
@@ -107,12 +117,43 @@ class _World:
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
         )
-        self.reach_keep = [np.ones(size) for _ in plan.channels]
+        reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
             active = capture.rate > 0
-            self.reach_keep[capture.source] = self.reach_keep[capture.source] * np.where(
+            reach_keep[capture.source] = reach_keep[capture.source] * np.where(
                 active, 1.0 - capture.reach_penalty, 1.0
             )
+        self.base_reach = [
+            channel.organic_reach * keep
+            for channel, keep in zip(plan.channels, reach_keep, strict=True)
+        ]
+        self.captures_from = [
+            [
+                (capture, sampler)
+                for capture, sampler in zip(strategy.captures, self.capture_samplers, strict=True)
+                if capture.source == index
+            ]
+            for index in range(channel_count)
+        ]
+        self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
+        self.churns = [
+            bool(np.any(channel.daily_churn > 0))
+            or bool(self.timeline.by_channel[index].get("audience_exodus"))
+            for index, channel in enumerate(plan.channels)
+        ]
+        self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
+        self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
+        self.pays_members = [
+            bool(np.any(channel.cost_per_member_per_month > 0)) for channel in plan.channels
+        ]
+        self.changes_daily = [
+            any(flags)
+            for flags in zip(
+                self.churns, self.grows, self.advertises, self.pays_members, strict=True
+            )
+        ]
+        if start is not None:
+            self._resume(start)
 
     def _sampler(self, *names: str | int) -> Sampler:
         if self.plan.deterministic:
@@ -167,6 +208,8 @@ class _World:
 
     def posting(self, channel: int) -> Iterator[object]:
         for t, scheduled in self._schedule(channel):
+            if t < self.start_time:
+                continue
             yield self.clock.wake(t, 1 + channel)
             mask = self.timeline.can_post(channel, t)
             if scheduled is not None:
@@ -179,43 +222,49 @@ class _World:
         params: ChannelParams = self.plan.channels[channel]
         sampler = self.post_samplers[channel]
         audience, targets = self.audience[channel], self.targets[channel]
-        reach = np.clip(
-            params.organic_reach
-            * self.timeline.reach_factor(channel, t)
-            * self.reach_keep[channel],
-            0.0,
-            1.0,
-        )
+        reach_factor = self.timeline.reach_factor(channel, t)
+        reach = self.base_reach[channel] * reach_factor  # both in [0, 1]: no clipping needed
         engage = reach * params.engagement_rate
-        prospects, others = targets, audience - targets
-        if mask is not None:
-            prospects, others = prospects * mask, others * mask
+        buy = params.click_rate * params.conversion_rate * self.timeline.feature_factor(channel, t)
+        prospects = targets if mask is None else targets * mask
+        needs_engaged = self.shares[channel] or self.captures_from[channel]
+        if not needs_engaged:
+            # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
+            buyers = sampler.binomial(prospects, engage * buy)
+            self._earn(channel, int(t), buyers * params.order_value)
+            self._pay_for_post(channel, t, mask)
+            return
+        others = audience - targets if mask is None else (audience - targets) * mask
         engaged_prospects = sampler.binomial(prospects, engage)
         engaged_others = sampler.binomial(others, engage)
-        buy = params.click_rate * params.conversion_rate * self.timeline.feature_factor(channel, t)
         buyers = sampler.binomial(engaged_prospects, buy)
-        day = int(t)
-        self._earn(channel, day, buyers * params.order_value)
-        fee = self.timeline.fee(channel, t)
-        per_post = params.production_cost + fee
-        posted = 1.0 if mask is None else mask
-        self.record.cost[channel] += per_post * posted
-        self.record.fees[channel] += fee * posted
-        engaged = engaged_prospects + engaged_others
-        if np.any(params.share_rate > 0):
+        self._earn(channel, int(t), buyers * params.order_value)
+        self._pay_for_post(channel, t, mask)
+        if self.shares[channel]:
+            engaged = engaged_prospects + engaged_others
             followers = sampler.poisson(engaged * params.share_rate)
             follower_prospects = sampler.binomial(followers, params.growth_target_share)
-            self.audience[channel] = audience = audience + followers
+            self.audience[channel] = audience + followers
             self.targets[channel] = targets + follower_prospects
         self._capture(channel, t, engaged_prospects, engaged_others)
+
+    def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
+        """Production cost and the platform's fee, for the replications that posted."""
+        fee = self.timeline.fee(channel, t)
+        per_post = self.plan.channels[channel].production_cost + fee
+        if mask is None:
+            self.record.cost[channel] += per_post
+            if not isinstance(fee, float) or fee != 0.0:
+                self.record.fees[channel] += fee
+        else:
+            self.record.cost[channel] += per_post * mask
+            self.record.fees[channel] += fee * mask
 
     def _capture(
         self, channel: int, t: float, engaged_prospects: np.ndarray, engaged_others: np.ndarray
     ) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
-        for capture, sampler in zip(self.strategy.captures, self.capture_samplers, strict=True):
-            if capture.source != channel:
-                continue
+        for capture, sampler in self.captures_from[channel]:
             evacuating = self.timeline.evacuating(channel, t)
             boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
             rate = np.clip(capture.rate * boost, 0.0, 1.0)
@@ -243,7 +292,7 @@ class _World:
                 for channel in range(len(self.plan.channels))
                 for shock in self.timeline.shutdowns(channel)
                 for onset in np.unique(shock.onset)
-                if onset < horizon
+                if self.start_time <= onset < horizon
             }
         )
         for t in onsets:
@@ -260,10 +309,11 @@ class _World:
     def daily(self) -> Iterator[object]:
         horizon = self.plan.horizon_days
         priority = 1 + len(self.plan.channels)
-        for day in range(horizon):
+        for day in range(math.ceil(self.start_time), horizon):
             yield self.clock.wake(day, priority)
-            for channel in range(len(self.plan.channels)):
-                self._daily_update(channel, day)
+            for channel, changes in enumerate(self.changes_daily):
+                if changes:
+                    self._daily_update(channel, day)
             if (day + 1) % DAYS_PER_WEEK == 0 or day == horizon - 1:
                 week = day // DAYS_PER_WEEK
                 for channel, audience in enumerate(self.audience):
@@ -279,42 +329,108 @@ class _World:
         sampler = self.daily_samplers[channel]
         t = float(day)
         audience, targets = self.audience[channel], self.targets[channel]
-        churn = np.clip(params.daily_churn + self.timeline.extra_churn(channel, t), 0.0, 1.0)
-        if np.any(churn > 0):
+        if self.churns[channel]:
+            churn = np.clip(params.daily_churn + self.timeline.extra_churn(channel, t), 0.0, 1.0)
             lost_prospects = sampler.binomial(targets, churn)
             lost_others = sampler.binomial(audience - targets, churn)
             targets = targets - lost_prospects
             audience = audience - lost_prospects - lost_others
         alive = self.timeline.alive(channel, t)
         live = 1.0 if alive is None else alive
-        if np.any(params.daily_growth > 0):
+        if self.grows[channel]:
             inflow = sampler.poisson(params.daily_growth * live)
             inflow_prospects = sampler.binomial(inflow, params.growth_target_share)
             audience = audience + inflow
             targets = targets + inflow_prospects
         self.audience[channel], self.targets[channel] = audience, targets
-        if np.any(params.ad_budget_per_day > 0):
+        if self.advertises[channel]:
             cpm = params.cpm * self.timeline.cpm_factor(channel, t)
             impressions = sampler.count(params.ad_budget_per_day / cpm * 1000.0 * live)
             buyers = sampler.binomial(impressions, params.paid_click_rate * params.conversion_rate)
             self._earn(channel, day, buyers * params.order_value)
             self.record.cost[channel] += params.ad_budget_per_day * live
-        if np.any(params.cost_per_member_per_month > 0):
+        if self.pays_members[channel]:
             self.record.cost[channel] += (
                 audience * params.cost_per_member_per_month / DAYS_PER_MONTH
             )
 
-    def run(self) -> WorldRecord:
+    def _resume(self, state: WorldState) -> None:
+        """Take over a calm world's state at the moment the worlds can first differ."""
+        copied = copy.deepcopy(state)
+        self.audience, self.targets, self.record = copied.audience, copied.targets, copied.record
+        self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
+        self.capture_samplers = copied.capture_samplers
+        self.captures_from = [
+            [
+                (capture, sampler)
+                for capture, sampler in zip(
+                    self.strategy.captures, self.capture_samplers, strict=True
+                )
+                if capture.source == index
+            ]
+            for index in range(len(self.plan.channels))
+        ]
+
+    def _snapshot(self) -> WorldState:
+        return WorldState(
+            time=self.clock.now,
+            audience=self.audience,
+            targets=self.targets,
+            record=self.record,
+            post_samplers=self.post_samplers,
+            daily_samplers=self.daily_samplers,
+            capture_samplers=self.capture_samplers,
+        )
+
+    def run(self, split_at: float | None = None) -> tuple[WorldRecord, WorldState | None]:
+        """Run to the horizon; with ``split_at``, also return the state just before it.
+
+        The state is taken before any event at ``split_at`` (a priority below the
+        shocks'), so a shocked world resumed from it replays nothing twice.
+        """
         self.clock.process(self.shocks())
         for channel in range(len(self.plan.channels)):
             self.clock.process(self.posting(channel))
         self.clock.process(self.daily())
+        state = None
+        if split_at is not None and self.start_time < split_at < self.plan.horizon_days:
+            self.clock.run(until=self.clock.wake(split_at, SPLIT_PRIORITY))
+            state = copy.deepcopy(self._snapshot())
         self.clock.run()
         for channel, audience in enumerate(self.audience):
             self.record.audience_end[channel] = audience
-        return self.record
+        return self.record, state
 
 
-def simulate_world(plan: BatchPlan, strategy: CompiledStrategy, *, shocked: bool) -> WorldRecord:
-    """Run one strategy through one world for every replication of the batch."""
-    return _World(plan, strategy, shocked=shocked).run()
+@dataclass
+class WorldState:
+    """Everything a world carries from one instant to the next (arrays and generators)."""
+
+    time: float
+    audience: list[np.ndarray]
+    targets: list[np.ndarray]
+    record: WorldRecord
+    post_samplers: list[Sampler]
+    daily_samplers: list[Sampler]
+    capture_samplers: list[Sampler]
+
+
+def simulate_world(
+    plan: BatchPlan,
+    strategy: CompiledStrategy,
+    *,
+    shocked: bool,
+    start: WorldState | None = None,
+    split_at: float | None = None,
+) -> tuple[WorldRecord, WorldState | None]:
+    """Run one strategy through one world for every replication of the batch.
+
+    Args:
+        plan: the compiled batch.
+        strategy: the strategy played.
+        shocked: the shocked world, or the calm one.
+        start: resume from this state (a calm world's, taken before the first
+            moment the worlds can differ) instead of day 0.
+        split_at: also return the state just before this time.
+    """
+    return _World(plan, strategy, shocked=shocked, start=start).run(split_at)

@@ -1,0 +1,63 @@
+"""Shared work inside a batch gives exactly what playing every world from day 0 gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from riskSim.batch import first_divergence, simulate_batch
+from riskSim.compile import compile_batch
+from riskSim.engine.world import simulate_world
+from riskSim.results import reduce_batch
+from tests.conftest import PLAIN_CHANNEL, build
+
+SHOCKS = [
+    {"type": "pay_per_post", "channel": "social", "at": 9, "fee": 3},
+    {"type": "platform_shutdown", "channel": "social", "at": 20, "notice_days": 6},
+]
+
+
+def scenario(shocks=SHOCKS):
+    channel = {**PLAIN_CHANNEL, "daily_churn": 0.01, "daily_growth": 4, "share_rate": 0.3}
+    email = {**PLAIN_CHANNEL, "kind": "owned", "audience": 50, "cost_per_member_per_month": 0.2}
+    capture = [{"from": "social", "to": "email", "rate": 0.2}]
+    return build(
+        horizon_days=35,
+        channels={"social": channel, "email": email},
+        strategies={
+            "pay": {},
+            "reduce": {"responses": {"pay_per_post": "reduce"}, "reaction_days": 2},
+            "pay-again": {},
+            "evacuate": {"capture": capture, "responses": {"platform_shutdown": "evacuate"}},
+        },
+        shocks=shocks,
+    )
+
+
+def naive(scenario, deterministic: bool):
+    plan = compile_batch(scenario, batch_index=0, size=300, seed=8, deterministic=deterministic)
+    records = {}
+    for strategy in plan.strategies:
+        records[(strategy.name, "shocked")], _ = simulate_world(plan, strategy, shocked=True)
+        records[(strategy.name, "calm")], _ = simulate_world(plan, strategy, shocked=False)
+    return reduce_batch(plan, records)
+
+
+@pytest.mark.parametrize("deterministic", [False, True])
+@pytest.mark.parametrize("shocks", [SHOCKS, [], [{**SHOCKS[0], "at": 0}]], ids=["shocks", "none", "at-0"])
+def test_shared_work_equals_playing_every_world_from_day_zero(deterministic: bool, shocks) -> None:
+    shared = simulate_batch(scenario(shocks), batch_index=0, size=300, seed=8, deterministic=deterministic)
+    reference = naive(scenario(shocks), deterministic)
+    for mine, theirs in zip(shared.strategies, reference.strategies, strict=True):
+        for world in ("shocked", "calm"):
+            for name, value in vars(getattr(mine, world)).items():
+                np.testing.assert_array_equal(value, getattr(getattr(theirs, world), name), err_msg=name)
+        np.testing.assert_array_equal(mine.recovery_days, theirs.recovery_days)
+
+
+def test_first_divergence_counts_a_shutdowns_notice() -> None:
+    plan = compile_batch(scenario(), batch_index=0, size=10, seed=1, deterministic=False)
+    assert first_divergence(plan) == 9.0
+    later = scenario([SHOCKS[1]])
+    assert first_divergence(compile_batch(later, batch_index=0, size=10, seed=1, deterministic=False)) == 14.0
+    assert first_divergence(compile_batch(scenario([]), batch_index=0, size=10, seed=1, deterministic=False)) == float("inf")
