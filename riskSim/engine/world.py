@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from riskSim.compile import BatchPlan, ChannelParams, CompiledStrategy
+from riskSim.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledStrategy
 from riskSim.engine.clock import Clock
 from riskSim.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
 from riskSim.engine.shocks import Mask, ShockTimeline
@@ -127,14 +127,7 @@ class _World:
             channel.organic_reach * keep
             for channel, keep in zip(plan.channels, reach_keep, strict=True)
         ]
-        self.captures_from = [
-            [
-                (capture, sampler)
-                for capture, sampler in zip(strategy.captures, self.capture_samplers, strict=True)
-                if capture.source == index
-            ]
-            for index in range(channel_count)
-        ]
+        self.captures_from = self._captures_by_source()
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
         self.churns = [
             bool(np.any(channel.daily_churn > 0))
@@ -360,14 +353,13 @@ class _World:
         self.audience, self.targets, self.record = copied.audience, copied.targets, copied.record
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.capture_samplers = copied.capture_samplers
-        self.captures_from = [
-            [
-                (capture, sampler)
-                for capture, sampler in zip(
-                    self.strategy.captures, self.capture_samplers, strict=True
-                )
-                if capture.source == index
-            ]
+        self.captures_from = self._captures_by_source()
+
+    def _captures_by_source(self) -> list[list[tuple[CompiledCapture, Sampler]]]:
+        """Each channel's captures with their samplers, so a post finds its own at once."""
+        pairs = list(zip(self.strategy.captures, self.capture_samplers, strict=True))
+        return [
+            [(capture, sampler) for capture, sampler in pairs if capture.source == index]
             for index in range(len(self.plan.channels))
         ]
 
