@@ -24,6 +24,7 @@ def simulate(
     deterministic: bool = False,
     *,
     progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
 ) -> SimulationResults:
     """Simulate every strategy of ``scenario`` in the shocked and the calm world.
 
@@ -36,6 +37,8 @@ def simulate(
             the same whatever the number.
         deterministic: expected-value mode: every draw replaced by its expectation.
         progress: called with (batches done, batches in all).
+        scheduler: run the batches on a Dask cluster at this address ('local'
+            starts a LocalCluster with ``workers`` workers); same bytes as in-process.
 
     Raises:
         ValueError: ``replications`` or ``workers`` below 1, or ``seed`` below 0.
@@ -62,6 +65,7 @@ def simulate(
         workers=processes,
         on_result=builder.add,
         progress=progress,
+        scheduler=scheduler,
     )
     return builder.build()
 

@@ -22,6 +22,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_INVALID",
     "ChartFormat",
+    "Scheduler",
     "app",
     "fail",
     "main",
@@ -76,6 +77,15 @@ Deterministic = Annotated[
 ]
 Workers = Annotated[
     int | None, typer.Option("--workers", min=1, help="Processes to use (default: every core).")
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run the batches on a Dask cluster (tcp://host:8786), or 'local' for a "
+        "LocalCluster; needs pip install 'riskSim[dask]'.",
+    ),
 ]
 Format = Annotated[
     ChartFormat, typer.Option("--format", help="Chart file format.", case_sensitive=False)

@@ -20,6 +20,7 @@ from riskSim.cli.app import (
     Overrides,
     Quiet,
     Replications,
+    Scheduler,
     Seed,
     Workers,
     app,
@@ -126,6 +127,7 @@ def run(
     overrides: Overrides = None,
     deterministic: Deterministic = False,
     workers: Workers = None,
+    scheduler: Scheduler = None,
     chart_format: Format = ChartFormat.png,
     no_charts: NoCharts = False,
     quiet: Quiet = False,
@@ -143,6 +145,7 @@ def run(
                 workers=workers,
                 deterministic=deterministic,
                 progress=advance,
+                scheduler=scheduler,
             )
         results.write(target, charts=not no_charts, chart_format=chart_format.value)
         summary = results.summary
