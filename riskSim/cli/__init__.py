@@ -13,5 +13,7 @@ from riskSim.cli.app import app, main
 from riskSim.cli import run as _run  # noqa: F401  isort: skip
 from riskSim.cli import library as _library  # noqa: F401  isort: skip
 from riskSim.cli import charts as _charts  # noqa: F401  isort: skip
+from riskSim.cli import sweep as _sweep  # noqa: F401  isort: skip
+from riskSim.cli import workshop as _workshop  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

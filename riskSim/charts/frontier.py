@@ -1,0 +1,341 @@
+"""Charts of sweeps and comparisons: the frontier, small multiples, heat map, grouped bars.
+
+Owns what each of these charts shows: ``frontier`` (expected profit against
+relative revenue at risk, one labelled point per value, joined in order,
+Pareto-efficient points marked), ``sweep`` (each figure against the varied
+value), ``heatmap`` (revenue at risk over a two-field grid) and ``compare``
+(mean revenue at risk per strategy per scenario, CVaR95 marked). Reads
+finished sweeps and comparisons only: never simulates, never writes files,
+never touches pyplot. Bytes repeat through :func:`riskSim.charts.style.render`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from riskSim.charts.style import (
+    CALM,
+    chart_style,
+    money,
+    money_axis,
+    new_figure,
+    render,
+    strategy_colour,
+)
+
+if TYPE_CHECKING:
+    from riskSim.compare import Comparison
+    from riskSim.sweep import SweepResult
+
+__all__ = [
+    "compare_bars",
+    "frontier",
+    "heatmap",
+    "render_sweep_charts",
+    "sweep_chart_names",
+    "sweep_panels",
+]
+
+EFFICIENT = "#1B7F3B"
+"""Pareto-efficient points: green, the colour of the choices worth making."""
+LINE = "#4B2991"
+LABEL_SIZE = 11
+
+
+def _value_text(value: float | int) -> str:
+    """A varied value as written in sweep.csv: ``0.05``, ``60``."""
+    return repr(value)
+
+
+def _short(path: str) -> str:
+    """The last two segments of a dotted path, enough to say which field: ``0.rate``."""
+    parts = path.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else path
+
+
+def _subtitle(result: SweepResult) -> str:
+    mode = "expected value" if result.deterministic else f"{result.replications:,} replications"
+    days = result.scenario.horizon_days
+    return f"strategy {result.strategy}; {mode}, {days} days, seed {result.seed}"
+
+
+def _series(result: SweepResult) -> list[tuple[str | None, list[int]]]:
+    """Rows joined by a line: one series for one field; one per first-field value for a grid.
+
+    Returns:
+        ``(legend label or None, row indexes in order)`` per series.
+    """
+    if len(result.axes) == 1:
+        return [(None, list(range(len(result.points))))]
+    first, second = result.axes
+    width = len(second.values)
+    return [
+        (f"{_short(first.path)} = {_value_text(value)}", list(range(i * width, (i + 1) * width)))
+        for i, value in enumerate(first.values)
+    ]
+
+
+def frontier(result: SweepResult) -> Figure:
+    """Expected profit against relative revenue at risk, one labelled point per grid point.
+
+    Moving right costs safety, moving up earns profit: the efficient points
+    (green rings) are those no other point beats on both at once.
+    """
+    rows = result.rows()
+    risk = np.array([row["relative_revenue_at_risk"] for row in rows])
+    profit = np.array([row["profit_mean"] for row in rows])
+    with chart_style():
+        figure = new_figure()
+        axes = figure.subplots()
+        series = _series(result)
+        for position, (label, indexes) in enumerate(series):
+            colour = LINE if len(series) == 1 else strategy_colour(position)
+            axes.plot(
+                risk[indexes],
+                profit[indexes],
+                "-o",
+                color=colour,
+                markersize=8,
+                label=label,
+                zorder=2,
+            )
+        efficient = [index for index, row in enumerate(rows) if row["pareto"]]
+        axes.scatter(
+            risk[efficient],
+            profit[efficient],
+            s=380,
+            facecolors="none",
+            edgecolors=EFFICIENT,
+            linewidths=3,
+            zorder=3,
+        )
+        for index, row in enumerate(rows):
+            text = ", ".join(_value_text(row[path]) for path in result.paths)
+            axes.annotate(
+                text,
+                (risk[index], profit[index]),
+                xytext=(9, 7),
+                textcoords="offset points",
+                fontsize=LABEL_SIZE,
+                color=EFFICIENT if row["pareto"] else "#333333",
+                fontweight="bold" if row["pareto"] else "normal",
+            )
+        axes.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
+        axes.yaxis.set_major_formatter(money_axis())
+        axes.set_xlabel("relative revenue at risk (share of calm-world revenue the shocks take)")
+        axes.set_ylabel("expected profit (shocked world)")
+        axes.margins(x=0.08, y=0.1)
+        handles: list[Any] = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color="none",
+                markerfacecolor="none",
+                markeredgecolor=EFFICIENT,
+                markeredgewidth=3,
+                markersize=16,
+                label="Pareto-efficient: no point has both less risk and more profit",
+            ),
+        ]
+        if len(series) > 1:
+            handles = [*axes.get_legend_handles_labels()[0], *handles]
+        axes.legend(handles=handles, loc="best")
+        axes.set_title(f"labels: {', '.join(result.paths)}", fontsize=14, fontweight="normal")
+        figure.suptitle(
+            f"{result.scenario.display_title()}: the diversification frontier\n{_subtitle(result)}"
+        )
+    return figure
+
+
+_PANELS = (
+    ("expected revenue", ("revenue_mean",), True),
+    ("expected profit", ("profit_mean", "calm_profit_mean"), True),
+    ("revenue at risk", ("revenue_at_risk_mean", "revenue_at_risk_cvar95"), True),
+    ("relative revenue at risk", ("relative_revenue_at_risk",), False),
+    ("rented revenue share", ("rented_revenue_share",), False),
+)
+_LINE_STYLES = {
+    "calm_profit_mean": ":",
+    "revenue_at_risk_cvar95": "--",
+}
+_LINE_NAMES = {
+    "profit_mean": "shocked world",
+    "calm_profit_mean": "calm world",
+    "revenue_at_risk_mean": "mean",
+    "revenue_at_risk_cvar95": "CVaR95",
+}
+
+
+def sweep_panels(result: SweepResult) -> Figure:
+    """Each figure of sweep.csv against the varied value, one small panel per figure.
+
+    For a grid, x is the second field and there is one line per value of the first.
+    """
+    rows = result.rows()
+    x_axis = result.axes[-1]
+    series = _series(result)
+    with chart_style():
+        figure = new_figure()
+        grid = figure.subplots(2, 3, squeeze=False)
+        flat = list(grid.flat)
+        for panel, (title, columns, is_money) in zip(flat, _PANELS, strict=False):
+            for position, (label, indexes) in enumerate(series):
+                colour = LINE if len(series) == 1 else strategy_colour(position)
+                x = [rows[index][x_axis.path] for index in indexes]
+                for column in columns:
+                    name = _LINE_NAMES.get(column)
+                    shown = " - ".join(part for part in (label, name) if part) or None
+                    panel.plot(
+                        x,
+                        [rows[index][column] for index in indexes],
+                        marker="o",
+                        markersize=5,
+                        color=CALM if column == "calm_profit_mean" and len(series) == 1 else colour,
+                        linestyle=_LINE_STYLES.get(column, "-"),
+                        label=shown,
+                    )
+            panel.set_title(title, fontsize=15)
+            panel.set_xlabel(_short(x_axis.path), fontsize=13)
+            panel.yaxis.set_major_formatter(
+                money_axis() if is_money else PercentFormatter(xmax=1.0, decimals=0)
+            )
+            if len(columns) > 1 and len(series) == 1:
+                panel.legend(fontsize=11)
+        legend_panel = flat[-1]
+        legend_panel.axis("off")
+        if len(series) > 1:
+            legend_panel.legend(
+                handles=[
+                    Line2D([], [], color=strategy_colour(position), marker="o", label=label)
+                    for position, (label, _) in enumerate(series)
+                ]
+                + [
+                    Line2D([], [], color=CALM, linestyle=":", label="calm-world profit"),
+                    Line2D([], [], color=CALM, linestyle="--", label="CVaR95 of revenue at risk"),
+                ],
+                loc="center",
+            )
+        figure.suptitle(f"{result.scenario.display_title()}: sweep of {', '.join(result.paths)}")
+        figure.text(
+            0.99, 0.01, _subtitle(result), ha="right", va="bottom", fontsize=12, color="#555555"
+        )
+    return figure
+
+
+def heatmap(result: SweepResult) -> Figure:
+    """Mean revenue at risk over a two-field grid, each cell labelled with its figure.
+
+    Raises:
+        ValueError: the sweep varies one field, not two.
+    """
+    if len(result.axes) != 2:
+        raise ValueError(f"a heat map needs two varied fields, got {len(result.axes)}.")
+    first, second = result.axes
+    rows = result.rows()
+    values = np.array([row["revenue_at_risk_mean"] for row in rows]).reshape(
+        len(first.values), len(second.values)
+    )
+    with chart_style():
+        figure = new_figure()
+        axes = figure.subplots()
+        axes.grid(False)
+        image = axes.imshow(values, origin="lower", aspect="auto", cmap="OrRd")
+        axes.set_xticks(range(len(second.values)), [_value_text(v) for v in second.values])
+        axes.set_yticks(range(len(first.values)), [_value_text(v) for v in first.values])
+        axes.set_xlabel(second.path)
+        axes.set_ylabel(first.path)
+        span = float(values.max() - values.min()) or 1.0
+        for (row, column), amount in np.ndenumerate(values):
+            dark = (amount - values.min()) / span > 0.6
+            axes.text(
+                column,
+                row,
+                money(float(amount)),
+                ha="center",
+                va="center",
+                fontsize=12,
+                color="white" if dark else "black",
+            )
+        bar = figure.colorbar(image, ax=axes)
+        bar.set_label("mean revenue at risk")
+        bar.formatter = money_axis()
+        bar.update_ticks()
+        figure.suptitle(
+            f"{result.scenario.display_title()}: mean revenue at risk\n{_subtitle(result)}"
+        )
+    return figure
+
+
+def sweep_chart_names(result: SweepResult) -> list[str]:
+    """The charts of a sweep: frontier and sweep; heatmap too for a two-field grid."""
+    return ["frontier", "sweep", *(["heatmap"] if len(result.axes) == 2 else [])]
+
+
+def render_sweep_charts(result: SweepResult, chart_format: str) -> dict[str, bytes]:
+    """Every chart of a sweep as ``chart_format`` bytes, by name, one figure at a time."""
+    drawers = {"frontier": frontier, "sweep": sweep_panels, "heatmap": heatmap}
+    return {name: render(drawers[name](result), chart_format) for name in sweep_chart_names(result)}
+
+
+def compare_bars(comparison: Comparison) -> Figure:
+    """Mean revenue at risk per strategy, grouped by scenario, CVaR95 marked on each bar."""
+    rows = comparison.rows()
+    labels = [compared.label for compared in comparison.scenarios]
+    strategies: list[str] = []
+    for row in rows:
+        if row["strategy"] not in strategies:
+            strategies.append(row["strategy"])
+    by_key = {(row["scenario"], row["strategy"]): row for row in rows}
+    width = 0.8 / len(strategies)
+    with chart_style():
+        figure = new_figure()
+        axes = figure.subplots()
+        for position, strategy in enumerate(strategies):
+            offset = (position - (len(strategies) - 1) / 2) * width
+            for group, label in enumerate(labels):
+                row = by_key.get((label, strategy))
+                if row is None:
+                    continue
+                x = group + offset
+                axes.bar(
+                    x, row["revenue_at_risk_mean"], width * 0.92, color=strategy_colour(position)
+                )
+                axes.plot(
+                    [x - width * 0.4, x + width * 0.4],
+                    [row["revenue_at_risk_cvar95"]] * 2,
+                    color="black",
+                    linewidth=3,
+                )
+                axes.annotate(
+                    f"{row['relative_revenue_at_risk']:.0%}",
+                    (x, row["revenue_at_risk_mean"]),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=LABEL_SIZE,
+                )
+        axes.set_xticks(range(len(labels)), labels)
+        axes.yaxis.set_major_formatter(money_axis())
+        axes.set_ylabel("revenue at risk (calm - shocked revenue)")
+        axes.grid(axis="x", visible=False)
+        handles: list[Any] = [
+            Patch(color=strategy_colour(position), label=strategy)
+            for position, strategy in enumerate(strategies)
+        ]
+        handles.append(Line2D([], [], color="black", linewidth=3, label="CVaR95 (worst 5%)"))
+        axes.legend(handles=handles, loc="best")
+        axes.set_title(
+            "bars: mean revenue at risk, labelled with its share of calm revenue",
+            fontsize=14,
+            fontweight="normal",
+        )
+        figure.suptitle("Revenue at risk, scenario by scenario")
+    return figure

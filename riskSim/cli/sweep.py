@@ -1,0 +1,272 @@
+"""``risksim sweep`` and ``risksim compare``: the frontier of a strategy, scenarios side by side.
+
+Parses options, calls :mod:`riskSim.sweep` and :mod:`riskSim.compare`, and
+renders their tables; nothing here simulates or writes files by itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from riskSim.cli.app import (
+    ChartFormat,
+    Deterministic,
+    Format,
+    JsonOutput,
+    NoCharts,
+    Overrides,
+    Quiet,
+    Replications,
+    Seed,
+    Workers,
+    app,
+    stderr,
+    stdout,
+    user_errors,
+)
+from riskSim.compare import (
+    Comparison,
+    load_compared,
+    parse_variant,
+    run_comparison,
+    write_comparison,
+)
+from riskSim.scenario import Scenario
+from riskSim.sweep import SweepResult, parse_vary, run_sweep, sweep_json, write_sweep
+
+__all__ = ["compare", "compare_table", "sweep", "sweep_table"]
+
+TABLE_WIDTH = 120
+"""Columns of the printed tables when standard output is not a terminal (a log, a pipe)."""
+
+
+def _money(value: float) -> str:
+    if abs(value) >= 10_000:
+        return f"{value / 1000:,.1f}k"
+    return f"{value:,.0f}"
+
+
+def _share(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def sweep_table(result: SweepResult) -> Table:
+    """One row per point: the varied values, the money figures and the risk shares."""
+    mode = (
+        "expected-value mode" if result.deterministic else f"{result.replications:,} replications"
+    )
+    table = Table(
+        title=f"{result.scenario.display_title()}\nstrategy {result.strategy}: {mode}, "
+        f"{result.scenario.horizon_days} days, seed {result.seed}",
+        caption="* Pareto-efficient: no other point has both less relative revenue at risk "
+        "and more expected profit",
+    )
+    for path in result.paths:
+        table.add_column(_short(path), justify="right", no_wrap=True)
+    for heading in (
+        "revenue\nmean",
+        "profit\nmean",
+        "calm\nprofit",
+        "at risk\nmean",
+        "at risk\nCVaR95",
+        "at risk\n% calm",
+        "rented\nshare",
+        "",
+    ):
+        table.add_column(heading, justify="right")
+    for row in result.rows():
+        table.add_row(
+            *(repr(row[path]) for path in result.paths),
+            _money(row["revenue_mean"]),
+            _money(row["profit_mean"]),
+            _money(row["calm_profit_mean"]),
+            _money(row["revenue_at_risk_mean"]),
+            _money(row["revenue_at_risk_cvar95"]),
+            _share(row["relative_revenue_at_risk"]),
+            _share(row["rented_revenue_share"]),
+            "*" if row["pareto"] else "",
+            style="bold" if row["pareto"] else None,
+        )
+    return table
+
+
+def _short(path: str) -> str:
+    """A column heading for a varied path: its last segments, ``capture.0.rate``."""
+    parts = path.split(".")
+    keep = 3 if len(parts) >= 3 and parts[-2].isdigit() else 2
+    return ".".join(parts[-keep:])
+
+
+def _efficient_sentence(result: SweepResult) -> str:
+    """Names the efficient points: ``PATH = 0.05, 0.1`` or ``(A, B) = (1, 2); (1, 3)``."""
+    points = result.efficient_points()
+    heading = f"Pareto-efficient points ({len(points)} of {len(result.points)}): "
+    if len(result.paths) == 1:
+        return heading + f"{result.paths[0]} = " + ", ".join(repr(values[0]) for values in points)
+    names = ", ".join(result.paths)
+    listed = "; ".join("(" + ", ".join(repr(value) for value in values) + ")" for values in points)
+    return heading + f"({names}) = {listed}"
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
+    strategy: Annotated[
+        str, typer.Option("--strategy", "-s", help="The strategy run at every point.")
+    ],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            metavar="PATH=LOW:HIGH:N",
+            help="N evenly spaced values of a field (any --set path) from LOW to HIGH; "
+            "twice for a grid of two fields.",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default runs/<name>-sweep)."),
+    ] = None,
+    replications: Replications = None,
+    seed: Seed = None,
+    overrides: Overrides = None,
+    deterministic: Deterministic = False,
+    workers: Workers = None,
+    chart_format: Format = ChartFormat.png,
+    no_charts: NoCharts = False,
+    quiet: Quiet = False,
+    json_output: JsonOutput = False,
+) -> None:
+    """Run one strategy over a range of values of a field and draw its frontier.
+
+    Every point runs on the same seed, so the differences between points are the
+    field's effect, not noise. Writes sweep.csv and charts/frontier, charts/sweep
+    (and charts/heatmap for two fields).
+    """
+    with user_errors():
+        axes = [parse_vary(text) for text in vary]
+
+        def announce(done: int, total: int) -> None:
+            if not quiet and not json_output and done < total and stderr.is_terminal:
+                stderr.print(f"point {done + 1} of {total}", markup=False)
+
+        result = run_sweep(
+            scenario,
+            strategy=strategy,
+            axes=axes,
+            overrides=overrides or [],
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+            progress=announce,
+        )
+        target = out if out is not None else Path("runs") / f"{result.scenario.name}-sweep"
+        write_sweep(result, target, charts=not no_charts, chart_format=chart_format.value)
+        if json_output:
+            typer.echo(sweep_json(result), nl=False)
+        elif not quiet:
+            stdout.print(sweep_table(result), width=None if stdout.is_terminal else TABLE_WIDTH)
+            stdout.print(_efficient_sentence(result), markup=False, soft_wrap=True)
+            stdout.print(f"Outputs written to {target}", markup=False)
+
+
+def compare_table(comparison: Comparison) -> Table:
+    """One row per scenario and strategy: revenue, revenue at risk, exposure, profit."""
+    table = Table(caption="revenue at risk = calm-world revenue - shocked-world revenue")
+    table.add_column("scenario", style="bold", no_wrap=True)
+    table.add_column("strategy", no_wrap=True)
+    for heading in (
+        "revenue\nmean",
+        "at risk\nmean",
+        "at risk\nCVaR95",
+        "relative\nat risk",
+        "rented\nshare",
+        "profit\nmean",
+    ):
+        table.add_column(heading, justify="right")
+    previous = None
+    for row in comparison.rows():
+        table.add_row(
+            row["scenario"] if row["scenario"] != previous else "",
+            row["strategy"],
+            _money(row["revenue_mean"]),
+            _money(row["revenue_at_risk_mean"]),
+            _money(row["revenue_at_risk_cvar95"]),
+            _share(row["relative_revenue_at_risk"]),
+            _share(row["rented_revenue_share"]),
+            _money(row["profit_mean"]),
+            end_section=False,
+        )
+        previous = row["scenario"]
+    return table
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario files (two or more, or one with --variant).")
+    ],
+    variants: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            metavar="NAME:PATH=VALUE[,PATH=VALUE]",
+            help="A variant of the one scenario file, e.g. fee-20:shocks.0.fee=20 (repeatable).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default runs/compare).")
+    ] = None,
+    replications: Replications = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="One seed for every scenario (default: each file's own)."
+        ),
+    ] = None,
+    overrides: Overrides = None,
+    deterministic: Deterministic = False,
+    workers: Workers = None,
+    chart_format: Format = ChartFormat.png,
+    no_charts: NoCharts = False,
+    quiet: Quiet = False,
+    json_output: JsonOutput = False,
+) -> None:
+    """Run several scenarios (or variants of one) side by side: one table, one chart.
+
+    Each scenario runs on its own file's seed unless --seed gives one for all;
+    variants share their file's seed. --set applies to every scenario. Writes
+    compare.csv and charts/compare.
+    """
+    with user_errors():
+        parsed = [parse_variant(text) for text in variants or []]
+        labelled = load_compared(scenarios, variants=parsed, overrides=overrides or [])
+
+        def announce(scenario: Scenario) -> None:
+            if not quiet and not json_output and stderr.is_terminal:
+                stderr.print(f"simulating {scenario.name}", markup=False)
+
+        comparison = run_comparison(
+            labelled,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+            progress=announce,
+        )
+        target = out if out is not None else Path("runs") / "compare"
+        write_comparison(comparison, target, charts=not no_charts, chart_format=chart_format.value)
+        if json_output:
+            document: dict[str, Any] = comparison.document()
+            typer.echo(json.dumps(document, indent=2, allow_nan=False))
+        elif not quiet:
+            stdout.print(
+                compare_table(comparison), width=None if stdout.is_terminal else TABLE_WIDTH
+            )
+            stdout.print(f"Outputs written to {target}", markup=False)
