@@ -2,12 +2,14 @@
 
 Owns the text of the templates (b2b, retail, creator) and filling in a
 scenario's name. Each template is a complete scenario that validates and runs
-as written. This module must not know typer, files on disk or the engine.
+as written. The ``team`` template is a workshop team file instead (``team:``
+and ``strategy:``, never a valid scenario), filled in with the channel names
+of the scenario it is for. This module must not know typer, files on disk or the engine.
 """
 
 from __future__ import annotations
 
-__all__ = ["TEMPLATES", "render_template"]
+__all__ = ["TEAM_TEMPLATE", "TEMPLATES", "render_team_template", "render_template"]
 
 _HEADER = """\
 # {name}: a riskSim scenario ({template} template). Edit the figures, then:
@@ -216,3 +218,70 @@ def render_template(template: str, name: str) -> str:
         KeyError: no such template (the CLI offers only the known ones).
     """
     return _HEADER.format(name=name, template=template) + TEMPLATES[template]
+
+
+TEAM_TEMPLATE = "team"
+"""The template that writes a workshop team file rather than a scenario."""
+TEAM_DEFAULT_CHANNELS = (("facebook", "instagram"), ("email",))
+"""Rented and owned channel names a team file uses when no scenario is given: those of
+scenarios/workshop-hidden-shocks.yaml."""
+
+_TEAM = """\
+# {name}: a riskSim workshop team file. Edit the strategy, then hand it in;
+# the facilitator runs every team together:
+#   risksim workshop {scenario} {name}.yaml other-team.yaml ...
+# Channel names must be the scenario's ({channels}):
+# `risksim brief {scenario}` shows them with their figures.
+# A team file is not a scenario: it holds one strategy, the fields of one
+# entry of a scenario's `strategies` (see `risksim schema`).
+team: {name}                    # the name on the leaderboard; every team's must differ
+strategy:
+  description: Say what your team does, in a sentence.
+{body}"""
+
+_TEAM_CADENCE = """\
+  posts_per_week: {{{owned}: 2}}   # posts or sends a week per channel; others keep the brief's
+"""
+_TEAM_CAPTURE = """\
+  capture:                      # invite engaged people from a platform into an owned channel
+    - {{from: {rented}, to: {owned}, rate: 0.05, cost_per_capture: 1.5}}   # rate: share per post
+"""
+_TEAM_RESPONSES = """\
+  reaction_days: 7              # days before a response takes effect
+  responses:
+    pay_per_post: reduce        # when a platform charges per post: pay, reduce or exit
+    reduce_to_posts_per_week: 2
+    platform_shutdown: evacuate # given notice of a shutdown: stay or evacuate
+    evacuation_boost: 5         # capture rate multiplied by this while evacuating
+"""
+
+
+def render_team_template(
+    name: str,
+    *,
+    rented: list[str] | None = None,
+    owned: list[str] | None = None,
+    scenario: str = "SCENARIO.yaml",
+) -> str:
+    """A commented team file named ``name`` that uses the given channel names.
+
+    Without channel names it uses those of scenarios/workshop-hidden-shocks.yaml.
+    The capture line needs a rented and an owned channel, the cadence line an
+    owned one; they are left out when the scenario has none.
+
+    Args:
+        name: the team's name (and the file's stem).
+        rented, owned: the scenario's channel names by kind, in file order.
+        scenario: the scenario's path, quoted in the comments.
+    """
+    if rented is None and owned is None:
+        rented, owned = list(TEAM_DEFAULT_CHANNELS[0]), list(TEAM_DEFAULT_CHANNELS[1])
+    rented, owned = rented or [], owned or []
+    body = ""
+    if owned:
+        body += _TEAM_CADENCE.format(owned=owned[0])
+    if owned and rented:
+        body += _TEAM_CAPTURE.format(rented=rented[0], owned=owned[0])
+    body += _TEAM_RESPONSES
+    channels = ", ".join([*rented, *owned])
+    return _TEAM.format(name=name, scenario=scenario, channels=channels, body=body)

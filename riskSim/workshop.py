@@ -43,6 +43,7 @@ __all__ = [
     "play_rounds",
     "rank",
     "round_cuts",
+    "round_plan",
     "run_workshop",
     "standings",
     "team_scenario",
@@ -442,15 +443,9 @@ def play_rounds(
     common random numbers and shock onsets, so the standings are as fair as
     the final leaderboard, and the last round's are the final leaderboard.
     """
-    horizon = run.scenario.horizon_days
-    cuts = round_cuts(run.results)
-    opening: tuple[ShockOnset, ...] = ()
-    if cuts and cuts[0][0] == 0:
-        opening = cuts.pop(0)[1]
-    starts = [(0, opening), *cuts]
-    for number, (start, shocks) in enumerate(starts, start=1):
-        last = number == len(starts)
-        end = horizon if last else starts[number][0]
+    plan = round_plan(run.results)
+    for number, (start, end, shocks) in enumerate(plan, start=1):
+        last = number == len(plan)
         if last:
             table = run.leaderboard
         else:
@@ -465,3 +460,19 @@ def play_rounds(
                 )
             )
         yield Round(number, start, end, shocks, tuple(table), last)
+
+
+def round_plan(results: SimulationResults) -> list[tuple[int, int, tuple[ShockOnset, ...]]]:
+    """The rounds' ``(start_day, end_day, shocks that open the round)``, in order.
+
+    The first round starts on day 0 (with the shocks of day 0, if any); each
+    later one starts at a cut of :func:`round_cuts`; the last ends at the horizon.
+    """
+    horizon = results.scenario.horizon_days
+    cuts = round_cuts(results)
+    opening: tuple[ShockOnset, ...] = ()
+    if cuts and cuts[0][0] == 0:
+        opening = cuts.pop(0)[1]
+    starts = [(0, opening), *cuts]
+    ends = [start for start, _ in starts[1:]] + [horizon]
+    return [(start, end, shocks) for (start, shocks), end in zip(starts, ends, strict=True)]

@@ -19,7 +19,7 @@ from riskSim.cli.app import EXIT_INVALID, app, fail, stdout, user_errors
 from riskSim.library import brief_text, list_scenarios, validate_paths
 from riskSim.loading import load_scenario
 from riskSim.schema import scenario_schema
-from riskSim.templates import render_template
+from riskSim.templates import TEAM_TEMPLATE, render_team_template, render_template
 
 __all__ = ["brief", "list_command", "new", "schema", "validate"]
 
@@ -32,13 +32,14 @@ class Template(str, Enum):
     b2b = "b2b"
     retail = "retail"
     creator = "creator"
+    team = "team"
 
 
 @app.command("list")
 def list_command(
-    folder: Annotated[
-        Path, typer.Argument(help="Folder of scenario files (its *.yaml).")
-    ] = Path("scenarios"),
+    folder: Annotated[Path, typer.Argument(help="Folder of scenario files (its *.yaml).")] = Path(
+        "scenarios"
+    ),
 ) -> None:
     """Table of the scenarios in a folder: name, title, shocks, strategies."""
     with user_errors():
@@ -68,8 +69,18 @@ def new(
         Template, typer.Option("--template", "-t", help="Kind of brand to start from.")
     ] = Template.b2b,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="With --template team: the scenario whose channel names to use."
+        ),
+    ] = None,
 ) -> None:
-    """Write a commented scenario file that validates and runs as written."""
+    """Write a commented scenario file that validates and runs as written.
+
+    With --template team, write a workshop team file instead (for the
+    scenario given with --scenario, else for scenarios/workshop-hidden-shocks.yaml).
+    """
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     slug = path.stem
     if not _SLUG.match(slug):
@@ -82,15 +93,32 @@ def new(
         fail(f"error: {path} already exists; use --force to overwrite it.", EXIT_INVALID)
     if not path.parent.is_dir():
         fail(f"error: no such folder {path.parent}", EXIT_INVALID)
+    if template.value == TEAM_TEMPLATE:
+        channels: dict[str, list[str]] = {}
+        if scenario is not None:
+            with user_errors():
+                loaded = load_scenario(scenario)
+            for channel_name, channel in loaded.channels.items():
+                channels.setdefault(channel.kind, []).append(channel_name)
+        text = render_team_template(
+            slug,
+            rented=channels.get("rented") if scenario else None,
+            owned=channels.get("owned") if scenario else None,
+            scenario=str(scenario) if scenario else "SCENARIO.yaml",
+        )
+        path.write_text(text, encoding="utf-8")
+        shown = scenario if scenario else "SCENARIO.yaml"
+        stdout.print(f"Wrote {path} (team file). Next: risksim workshop {shown} {path}")
+        return
+    if scenario is not None:
+        fail("error: --scenario goes with --template team.", EXIT_INVALID)
     path.write_text(render_template(template.value, slug), encoding="utf-8")
     stdout.print(f"Wrote {path} ({template.value} template). Next: risksim run {path}")
 
 
 @app.command()
 def validate(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Scenario files; a folder means its *.yaml.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files; a folder means its *.yaml.")],
 ) -> None:
     """Check scenario files: exit 0 when all are valid, else 2 listing every problem."""
     files, problems = validate_paths(paths)
@@ -118,5 +146,3 @@ def brief(
     with user_errors():
         loaded = load_scenario(scenario)
     typer.echo(brief_text(loaded), nl=False)
-
-
