@@ -36,8 +36,8 @@ __all__ = ["run", "summary_table"]
 
 
 def _money(value: float) -> str:
-    """Whole currency units, thousands as 'k' from 10,000 on so the table fits 80 columns."""
-    if abs(value) >= 10_000:
+    """Whole currency units, thousands as 'k' so the table fits 80 columns."""
+    if abs(value) >= 1_000:
         return f"{value / 1000:,.1f}k"
     return f"{value:,.0f}"
 
