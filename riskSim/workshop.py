@@ -108,7 +108,8 @@ def _check_team(
     except InvalidInputError as error:
         return None, list(error.problems), None
     problems: list[InputProblem] = []
-    if "channels" in data and "team" not in data:
+    scenario_keys = {"channels", "extends", "strategies", "shocks"}
+    if scenario_keys & set(data) and "team" not in data:
         message = "this is a scenario file, not a team file (a team file has team: and strategy:)"
         return None, [InputProblem(source, "", message)], None
 
