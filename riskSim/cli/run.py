@@ -52,7 +52,7 @@ def _recovery(recovery: dict[str, Any]) -> str:
     if median is None and never == 0:
         return "no shock"
     shown = "never" if median is None else f"{median:.0f} d"
-    return f"{shown}\n({never:.0%} never)" if never else shown
+    return f"{shown}\n({never:.0%})" if never else shown
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
@@ -63,12 +63,12 @@ def summary_table(summary: dict[str, Any]) -> Table:
         caption="revenue at risk = calm-world revenue - shocked-world revenue",
     )
     table.add_column("strategy", style="bold", no_wrap=True)
-    table.add_column("revenue p50\n(p5–p95)", justify="right")
+    table.add_column("revenue p50\n(p5–p95)", justify="right", no_wrap=True)
     table.add_column("at risk\nmean", justify="right")
     table.add_column("VaR95", justify="right")
     table.add_column("CVaR95", justify="right")
     table.add_column("rented\nshare", justify="right")
-    table.add_column("recovery", justify="right")
+    table.add_column("recovery\n(never)", justify="right")
     for name, strategy in summary["strategies"].items():
         revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
         table.add_row(
