@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import PLAIN_CHANNEL
 
 import riskSim
 from riskSim.charts.workshop import render_workshop_charts
@@ -24,8 +25,6 @@ from riskSim.workshop import (
     round_cuts,
     run_workshop,
 )
-
-from conftest import PLAIN_CHANNEL
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -176,8 +175,7 @@ def test_a_teams_mistake_names_its_file_field_and_line(scenario, team_file, tmp_
         for line in rendered
     )
     assert any(
-        line.startswith(f"{not_a_rate}:") and "strategy.capture.0.rate" in line
-        for line in rendered
+        line.startswith(f"{not_a_rate}:") and "strategy.capture.0.rate" in line for line in rendered
     )
     assert not any(str(good) in line for line in rendered)
 

@@ -54,7 +54,7 @@ def leaderboard_table(rows: Sequence[Standing], *, title: str, score: str) -> Ta
     """The leaderboard as a table for the terminal (or the wall)."""
     table = Table(title=title, caption=f"ranked by {SCORE_LABELS[score]}")
     table.add_column("rank", justify="right")
-    table.add_column("team", style="bold")
+    table.add_column("team", style="bold", no_wrap=True)
     table.add_column("score", justify="right")
     table.add_column("mean profit", justify="right")
     table.add_column("p5 profit", justify="right")
