@@ -54,9 +54,10 @@ def _value_text(value: float | int) -> str:
 
 
 def _short(path: str) -> str:
-    """The last two segments of a dotted path, enough to say which field: ``0.rate``."""
+    """The last segments of a dotted path, enough to say which field: ``capture.0.rate``."""
     parts = path.split(".")
-    return ".".join(parts[-2:]) if len(parts) > 2 else path
+    keep = 3 if len(parts) >= 3 and parts[-2].isdigit() else 2
+    return ".".join(parts[-keep:])
 
 
 def _subtitle(result: SweepResult) -> str:
