@@ -121,7 +121,7 @@ def frontier(result: SweepResult) -> Figure:
             axes.annotate(
                 text,
                 (risk[index], profit[index]),
-                xytext=(9, 7),
+                xytext=(14, 8),
                 textcoords="offset points",
                 fontsize=LABEL_SIZE,
                 color=EFFICIENT if row["pareto"] else "#333333",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from riskSim.cli.app import (
@@ -53,6 +54,11 @@ def _money(value: float) -> str:
 
 def _share(value: float) -> str:
     return f"{value:.1%}"
+
+
+def _table_console() -> Console:
+    """Standard output, :data:`TABLE_WIDTH` wide when it is not a terminal (a log, a pipe)."""
+    return stdout if stdout.is_terminal else Console(highlight=False, width=TABLE_WIDTH)
 
 
 def sweep_table(result: SweepResult) -> Table:
@@ -171,7 +177,7 @@ def sweep(
         if json_output:
             typer.echo(sweep_json(result), nl=False)
         elif not quiet:
-            stdout.print(sweep_table(result), width=None if stdout.is_terminal else TABLE_WIDTH)
+            _table_console().print(sweep_table(result))
             stdout.print(_efficient_sentence(result), markup=False, soft_wrap=True)
             stdout.print(f"Outputs written to {target}", markup=False)
 
@@ -266,7 +272,5 @@ def compare(
             document: dict[str, Any] = comparison.document()
             typer.echo(json.dumps(document, indent=2, allow_nan=False))
         elif not quiet:
-            stdout.print(
-                compare_table(comparison), width=None if stdout.is_terminal else TABLE_WIDTH
-            )
+            _table_console().print(compare_table(comparison))
             stdout.print(f"Outputs written to {target}", markup=False)
