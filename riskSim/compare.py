@@ -23,7 +23,7 @@ from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.loading import load_scenario, parse_override
-from riskSim.outputs import CHART_FORMATS, atomic_folder
+from riskSim.outputs import atomic_folder, check_chart_format, write_text
 from riskSim.scenario import Scenario
 from riskSim.simulation import simulate
 
@@ -267,14 +267,10 @@ def write_comparison(
     Returns:
         The folder written.
     """
-    if chart_format not in CHART_FORMATS:
-        raise ValueError(
-            f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
-        )
+    check_chart_format(chart_format)
     target = Path(directory)
     with atomic_folder(target) as staging:
-        with open(staging / "compare.csv", "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(compare_csv(comparison))
+        write_text(staging / "compare.csv", compare_csv(comparison))
         if charts:
             from riskSim.charts.frontier import compare_bars
             from riskSim.charts.style import render

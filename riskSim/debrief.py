@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from riskSim.outputs import CHART_FORMATS, atomic_folder
-from riskSim.report import STYLE, ShockOnset, money, percent
+from riskSim.outputs import atomic_folder, check_chart_format, write_text
+from riskSim.report import ShockOnset, html_page, money, percent
 from riskSim.scenario import Strategy
 from riskSim.workshop import LEADERBOARD_COLUMNS, SCORE_LABELS, Standing, WorkshopRun, round_cuts
 
@@ -317,26 +317,7 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
         if plan:
             body.append(f"<p><em>{html.escape(plan)}</em></p>")
         body += [f"<p>{html.escape(sentence)}</p>" for sentence in sentences]
-    page = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
-        *body,
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(page) + "\n"
-
-
-def _write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    return html_page(title, body)
 
 
 def write_debrief(
@@ -351,15 +332,12 @@ def write_debrief(
     Returns:
         The folder written.
     """
-    if chart_format not in CHART_FORMATS:
-        raise ValueError(
-            f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
-        )
+    check_chart_format(chart_format)
     svg_charts: dict[str, str] = {}
     chart_files: list[str] = []
     with atomic_folder(directory) as staging:
-        _write_text(staging / "leaderboard.csv", leaderboard_csv(run.leaderboard))
-        _write_text(
+        write_text(staging / "leaderboard.csv", leaderboard_csv(run.leaderboard))
+        write_text(
             staging / "leaderboard.json",
             json.dumps(leaderboard_document(run), indent=2, allow_nan=False) + "\n",
         )
@@ -373,6 +351,6 @@ def write_debrief(
                 chart_files.append(f"charts/{name}.{chart_format}")
             svg = drawn if chart_format == "svg" else render_workshop_charts(run, "svg")
             svg_charts = {name: svg[name].decode("utf-8") for name in WORKSHOP_CHARTS}
-        _write_text(staging / "leaderboard.md", leaderboard_markdown(run, chart_files=chart_files))
-        _write_text(staging / "debrief.html", debrief_html(run, svg_charts=svg_charts))
+        write_text(staging / "leaderboard.md", leaderboard_markdown(run, chart_files=chart_files))
+        write_text(staging / "debrief.html", debrief_html(run, svg_charts=svg_charts))
     return directory

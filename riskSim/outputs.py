@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CHART_FORMATS",
     "atomic_folder",
+    "check_chart_format",
+    "write_text",
     "summary_json",
     "timeseries_csv",
     "write_outputs",
@@ -126,6 +128,23 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+def check_chart_format(chart_format: str) -> None:
+    """Refuse a chart format matplotlib is not asked to write here.
+
+    Raises:
+        ValueError: naming the format and the choices.
+    """
+    if chart_format not in CHART_FORMATS:
+        raise ValueError(
+            f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
+        )
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text with Unix line ends, whatever the platform."""
+    _write_text(path, text)
+
+
 def _write_text(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
@@ -156,10 +175,7 @@ def write_outputs(
     Returns:
         The folder written.
     """
-    if chart_format not in CHART_FORMATS:
-        raise ValueError(
-            f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
-        )
+    check_chart_format(chart_format)
     with atomic_folder(directory) as staging:
         _write_text(staging / "summary.json", summary_json(results.summary))
         _write_text(staging / "timeseries.csv", timeseries_csv(results.weekly_rows()))

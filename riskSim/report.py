@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from riskSim.compile import DAYS_PER_YEAR
+from riskSim.outputs import write_text
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults
@@ -458,6 +459,28 @@ def _inline(markdown_text: str) -> str:
     )
 
 
+def html_page(title: str, body: Sequence[str]) -> str:
+    """One self-contained HTML page (inline style, no external assets) around ``body``.
+
+    ``title`` must already be HTML-escaped.
+    """
+    page = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        *body,
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(page) + "\n"
+
+
 def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["<table>", "<thead><tr>"]
     lines += [f"<th>{html.escape(cell)}</th>" for cell in header]
@@ -544,21 +567,7 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
         body += ["<h2>Sources</h2>", "<ul>"]
         body += [f"<li>{html.escape(source)}</li>" for source in scenario.sources]
         body.append("</ul>")
-    page = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
-        *body,
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(page) + "\n"
+    return html_page(title, body)
 
 
 def write_report(
@@ -594,11 +603,8 @@ def write_report(
         drawn = render_charts(results, "svg")
         svg_charts = {name: drawn[name].decode("utf-8") for name in chart_names if name in drawn}
     markdown_path, html_path = folder / "report.md", folder / "report.html"
-    _write_text(markdown_path, report_markdown(results, chart_files=chart_files))
-    _write_text(html_path, report_html(results, svg_charts=svg_charts))
+    write_text(markdown_path, report_markdown(results, chart_files=chart_files))
+    write_text(html_path, report_html(results, svg_charts=svg_charts))
     return [markdown_path, html_path]
 
 
-def _write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)

@@ -25,7 +25,7 @@ from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.loading import load_scenario, parse_override
-from riskSim.outputs import CHART_FORMATS, atomic_folder
+from riskSim.outputs import atomic_folder, check_chart_format, write_text
 from riskSim.scenario import Scenario
 from riskSim.simulation import simulate
 
@@ -452,14 +452,10 @@ def write_sweep(
     Returns:
         The folder written.
     """
-    if chart_format not in CHART_FORMATS:
-        raise ValueError(
-            f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
-        )
+    check_chart_format(chart_format)
     target = Path(directory)
     with atomic_folder(target) as staging:
-        with open(staging / "sweep.csv", "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(sweep_csv(result))
+        write_text(staging / "sweep.csv", sweep_csv(result))
         if charts:
             from riskSim.charts.frontier import render_sweep_charts
 
