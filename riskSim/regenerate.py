@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from riskSim import library
 from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.loading import load_scenario
 from riskSim.outputs import atomic_folder, summary_json
@@ -57,28 +58,14 @@ class StaleFile:
 
 
 def scenario_files(paths: Sequence[Path]) -> list[Path]:
-    """The scenario files ``paths`` mean: each file itself, each folder's ``*.yaml`` (sorted).
+    """The scenario files ``paths`` mean, each once (see :func:`riskSim.library.scenario_files`).
 
     Raises:
         InvalidInputError: a path does not exist or a folder holds no ``*.yaml``
             (every such path is named).
     """
-    files: list[Path] = []
-    problems: list[InputProblem] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(path.glob("*.yaml"))
-            if not found:
-                problems.append(InputProblem(str(path), "", "folder holds no *.yaml scenario"))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            problems.append(InputProblem(str(path), "", "no such file or folder"))
-    if problems:
-        raise InvalidInputError(problems)
     unique: list[Path] = []
-    for file in files:
+    for file in library.scenario_files(paths):
         if file.resolve() not in {seen.resolve() for seen in unique}:
             unique.append(file)
     return unique
