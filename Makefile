@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 SCENARIO ?= scenarios/linkedin-pay-per-post.yaml
 
-.PHONY: run test lint install clean charts
+.PHONY: run test lint install clean charts bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(STAMP)
 ## Regenerate the reference charts of every shipped scenario into docs/charts/ (commit them).
 charts: $(STAMP)
 	$(BIN)/risksim charts scenarios --out docs/charts
+
+## riskSim against the same model hand-written in plain SimPy: speed, scaling, memory (~6 min).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 ## Lint and run the whole test suite.
 test: $(DEV_STAMP)
