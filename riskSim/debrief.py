@@ -78,7 +78,8 @@ def _team_file(run: WorkshopRun, name: str) -> Path:
     return next(team.source for team in run.teams if team.name == name)
 
 
-def _table_rows(rows: Sequence[Standing]) -> list[list[str]]:
+def standing_cells(rows: Sequence[Standing]) -> list[list[str]]:
+    """Leaderboard rows as display text, for the terminal, Markdown and HTML alike."""
     return [
         [
             str(row.rank),
@@ -253,7 +254,7 @@ def leaderboard_markdown(run: WorkshopRun, *, chart_files: Sequence[str] = ()) -
     lines += ["", "## Leaderboard", ""]
     lines.append("| " + " | ".join(TABLE_HEADER) + " |")
     lines.append("|" + "|".join(["---", "---", *["---:"] * (len(TABLE_HEADER) - 2)]) + "|")
-    for cells in _table_rows(run.leaderboard):
+    for cells in standing_cells(run.leaderboard):
         lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     lines += [
         "",
@@ -298,7 +299,7 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
     body += ["</ul>", "<h2>Leaderboard</h2>", "<table>", "<thead><tr>"]
     body += [f"<th>{html.escape(cell)}</th>" for cell in TABLE_HEADER]
     body += ["</tr></thead>", "<tbody>"]
-    for cells in _table_rows(run.leaderboard):
+    for cells in standing_cells(run.leaderboard):
         body.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
     body += ["</tbody>", "</table>"]
     for name in ("leaderboard", "debrief"):

@@ -434,18 +434,9 @@ def _lookup_path(data: Any, path: Sequence[str | int]) -> tuple[bool, Any]:
     return True, node
 
 
-_SHOCK_CLASSES: dict[Any, type[BaseModel]] = {
-    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
-    for cls in (
-        model.PayPerPost,
-        model.ReachCollapse,
-        model.FeatureShutdown,
-        model.PlatformShutdown,
-        model.AccountSuspension,
-        model.AdCostInflation,
-        model.AudienceExodus,
-    )
-}
+_SHOCK_CLASSES: dict[Any, type[BaseModel]] = dict(
+    zip(model.SHOCK_TYPES, model.SHOCK_MODELS, strict=True)
+)
 _DIST_CLASSES: dict[Any, type[BaseModel]] = {}
 
 

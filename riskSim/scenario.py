@@ -316,15 +316,19 @@ Shock = Annotated[
 ]
 """One platform shock, told apart by its ``type``."""
 
-SHOCK_TYPES = (
-    "pay_per_post",
-    "reach_collapse",
-    "feature_shutdown",
-    "platform_shutdown",
-    "account_suspension",
-    "ad_cost_inflation",
-    "audience_exodus",
+SHOCK_MODELS: tuple[type[ShockBase], ...] = (
+    PayPerPost,
+    ReachCollapse,
+    FeatureShutdown,
+    PlatformShutdown,
+    AccountSuspension,
+    AdCostInflation,
+    AudienceExodus,
 )
+"""Every shock model, in the design's order."""
+
+SHOCK_TYPES = tuple(cls.model_fields["type"].annotation.__args__[0] for cls in SHOCK_MODELS)  # type: ignore[union-attr]
+"""Every shock ``type``, in the design's order."""
 
 
 class Workshop(BaseModel):

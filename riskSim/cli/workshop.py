@@ -34,9 +34,8 @@ from riskSim.cli.app import (
     user_errors,
 )
 from riskSim.cli.run import batch_progress
-from riskSim.debrief import leaderboard_document, write_debrief
+from riskSim.debrief import leaderboard_document, standing_cells, write_debrief
 from riskSim.loading import load_scenario
-from riskSim.report import money, percent
 from riskSim.workshop import (
     SCORE_LABELS,
     Round,
@@ -61,17 +60,8 @@ def leaderboard_table(rows: Sequence[Standing], *, title: str, score: str) -> Ta
     table.add_column("mean revenue", justify="right")
     table.add_column("at risk", justify="right")
     table.add_column("rented", justify="right")
-    for row in rows:
-        table.add_row(
-            str(row.rank),
-            row.team,
-            money(row.score),
-            money(row.mean_profit),
-            money(row.p5_profit),
-            money(row.mean_revenue),
-            money(row.revenue_at_risk_mean),
-            percent(row.rented_revenue_share),
-        )
+    for cells in standing_cells(rows):
+        table.add_row(*cells)
     return table
 
 
