@@ -52,7 +52,12 @@ class InvalidInputError(RiskSimError):
     problems: list[InputProblem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        super().__init__(self.render())
+        # ``args`` must rebuild the error: SimPy re-raises a process's exception as
+        # ``type(error)(*error.args)`` and pickling (worker processes) does the same.
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        return self.render()
 
     def render(self) -> str:
         """Every problem, one per line."""

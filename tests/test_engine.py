@@ -358,3 +358,10 @@ def test_uncertain_input_is_drawn_per_replication_and_feeds_sensitivity() -> Non
     (row,) = results.summary["sensitivity"]["stay"]
     assert row["input"] == "channels.social.organic_reach"
     assert row["spearman"] > 0.5  # more reach, more to lose
+
+
+def test_runaway_shares_stop_with_a_clear_error() -> None:
+    """Every engaged person bringing a new follower doubles the audience with each post."""
+    channel = {**PLAIN_CHANNEL, "organic_reach": 1.0, "engagement_rate": 1.0, "share_rate": 1.0, "posts_per_week": 14}
+    with pytest.raises(riskSim.InvalidInputError, match=r"channels\.social\.share_rate: the audience of 'social' grew past"):
+        riskSim.simulate(build(channels={"social": channel}), replications=3, workers=1)

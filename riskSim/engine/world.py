@@ -21,11 +21,14 @@ from riskSim.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledS
 from riskSim.engine.clock import Clock
 from riskSim.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
 from riskSim.engine.shocks import Mask, ShockTimeline
+from riskSim.errors import InvalidInputError
 from riskSim.rng import Stream, generator, name_key
 
 __all__ = ["WorldRecord", "WorldState", "post_times", "simulate_world"]
 
 SPLIT_PRIORITY = -1
+AUDIENCE_LIMIT = 1e12
+"""More people than use the internet, a hundred times over: a run past it is a mistake."""
 SHOCK_PRIORITY = 0
 DAYS_PER_MONTH = 30.0
 DAYS_PER_WEEK = 7
@@ -239,7 +242,25 @@ class _World:
             follower_prospects = sampler.binomial(followers, params.growth_target_share)
             self.audience[channel] = audience + followers
             self.targets[channel] = targets + follower_prospects
+            self._check_growth(channel, t)
         self._capture(channel, t, engaged_prospects, engaged_others)
+
+    def _check_growth(self, channel: int, t: float) -> None:
+        """Stop a run whose shares compound past any real audience (and past int64).
+
+        Raises:
+            InvalidInputError: naming the channel's share_rate.
+        """
+        if np.max(self.audience[channel]) <= AUDIENCE_LIMIT:
+            return
+        name = self.plan.channels[channel].name
+        raise InvalidInputError.single(
+            "model",
+            f"channels.{name}.share_rate",
+            f"the audience of '{name}' grew past {AUDIENCE_LIMIT:,.0f} people by day {t:g}: "
+            "shares compound faster than churn removes people; lower share_rate, "
+            "organic_reach or engagement_rate",
+        )
 
     def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
         """Production cost and the platform's fee, for the replications that posted."""
