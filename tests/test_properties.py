@@ -80,7 +80,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "feature_shutdown": {"share": draw(rates)},
                 "platform_shutdown": {"notice_days": draw(st.floats(0, 30))},
                 "account_suspension": {"duration_days": draw(st.floats(0, 30))},
-                "ad_cost_inflation": {"factor": draw(st.floats(0.1, 5))},
+                "ad_cost_inflation": {"factor": draw(st.floats(1, 5))},  # a rise, not a fall
                 "audience_exodus": {"rate": draw(small_rates)},
             }[kind]
         )
