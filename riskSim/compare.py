@@ -23,7 +23,7 @@ from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.loading import load_scenario, parse_override
-from riskSim.outputs import atomic_folder, check_chart_format, write_text
+from riskSim.outputs import write_table_and_charts
 from riskSim.scenario import Scenario
 from riskSim.simulation import simulate
 
@@ -267,16 +267,16 @@ def write_comparison(
     Returns:
         The folder written.
     """
-    check_chart_format(chart_format)
-    target = Path(directory)
-    with atomic_folder(target) as staging:
-        write_text(staging / "compare.csv", compare_csv(comparison))
-        if charts:
-            from riskSim.charts.frontier import compare_bars
-            from riskSim.charts.style import render
+    def draw() -> dict[str, bytes]:
+        from riskSim.charts.frontier import compare_bars
+        from riskSim.charts.style import render
 
-            (staging / "charts").mkdir()
-            (staging / "charts" / f"compare.{chart_format}").write_bytes(
-                render(compare_bars(comparison), chart_format)
-            )
-    return target
+        return {"compare": render(compare_bars(comparison), chart_format)}
+
+    return write_table_and_charts(
+        directory,
+        table_name="compare.csv",
+        table_text=compare_csv(comparison),
+        draw_charts=draw if charts else None,
+        chart_format=chart_format,
+    )

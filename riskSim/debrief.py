@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from riskSim.outputs import atomic_folder, check_chart_format, write_text
-from riskSim.report import ShockOnset, html_page, money, percent
+from riskSim.report import ShockOnset, html_page, money, percent, svg_element
 from riskSim.scenario import Strategy
 from riskSim.workshop import LEADERBOARD_COLUMNS, SCORE_LABELS, Standing, WorkshopRun, round_cuts
 
@@ -277,12 +277,6 @@ def leaderboard_markdown(run: WorkshopRun, *, chart_files: Sequence[str] = ()) -
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _svg_element(svg_text: str) -> str:
-    """The ``<svg>`` element alone: the XML prolog and doctype are not allowed inside HTML."""
-    start = svg_text.find("<svg")
-    return svg_text[start:].strip() if start >= 0 else svg_text
-
-
 def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str:
     """debrief.html's text: one self-contained page to project.
 
@@ -306,7 +300,7 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
         if name in svg_charts:
             body += [
                 f'<figure id="{name}">',
-                _svg_element(svg_charts[name]),
+                svg_element(svg_charts[name]),
                 f"<figcaption>{html.escape(WORKSHOP_CAPTIONS[name])}</figcaption>",
                 "</figure>",
             ]

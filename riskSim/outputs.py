@@ -30,6 +30,7 @@ __all__ = [
     "CHART_FORMATS",
     "atomic_folder",
     "check_chart_format",
+    "write_table_and_charts",
     "write_text",
     "summary_json",
     "timeseries_csv",
@@ -138,6 +139,29 @@ def check_chart_format(chart_format: str) -> None:
         raise ValueError(
             f"chart_format(={chart_format!r}) must be one of {', '.join(CHART_FORMATS)}."
         )
+
+
+def write_table_and_charts(
+    directory: str | Path,
+    *,
+    table_name: str,
+    table_text: str,
+    draw_charts: Callable[[], dict[str, bytes]] | None,
+    chart_format: str,
+) -> Path:
+    """Write one CSV and, with ``draw_charts``, its ``charts/<name>.<format>`` atomically.
+
+    Sweeps and comparisons share this shape of output folder.
+    """
+    check_chart_format(chart_format)
+    target = Path(directory)
+    with atomic_folder(target) as staging:
+        write_text(staging / table_name, table_text)
+        if draw_charts is not None:
+            (staging / "charts").mkdir()
+            for name, data in draw_charts().items():
+                (staging / "charts" / f"{name}.{chart_format}").write_bytes(data)
+    return target
 
 
 def write_text(path: Path, text: str) -> None:

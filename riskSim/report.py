@@ -495,7 +495,7 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[st
     return lines
 
 
-def _svg_element(svg_text: str) -> str:
+def svg_element(svg_text: str) -> str:
     """The ``<svg>`` element alone: the XML prolog and doctype are not allowed inside HTML."""
     start = svg_text.find("<svg")
     return svg_text[start:].strip() if start >= 0 else svg_text
@@ -559,7 +559,7 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
             caption = html.escape(CHART_CAPTIONS.get(name, name))
             body += [
                 f'<figure id="{html.escape(name)}">',
-                _svg_element(svg_text),
+                svg_element(svg_text),
                 f"<figcaption>{caption}</figcaption>",
                 "</figure>",
             ]

@@ -25,7 +25,7 @@ from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.loading import load_scenario, parse_override
-from riskSim.outputs import atomic_folder, check_chart_format, write_text
+from riskSim.outputs import write_table_and_charts
 from riskSim.scenario import Scenario
 from riskSim.simulation import simulate
 
@@ -452,14 +452,15 @@ def write_sweep(
     Returns:
         The folder written.
     """
-    check_chart_format(chart_format)
-    target = Path(directory)
-    with atomic_folder(target) as staging:
-        write_text(staging / "sweep.csv", sweep_csv(result))
-        if charts:
-            from riskSim.charts.frontier import render_sweep_charts
+    def draw() -> dict[str, bytes]:
+        from riskSim.charts.frontier import render_sweep_charts
 
-            (staging / "charts").mkdir()
-            for name, data in render_sweep_charts(result, chart_format).items():
-                (staging / "charts" / f"{name}.{chart_format}").write_bytes(data)
-    return target
+        return render_sweep_charts(result, chart_format)
+
+    return write_table_and_charts(
+        directory,
+        table_name="sweep.csv",
+        table_text=sweep_csv(result),
+        draw_charts=draw if charts else None,
+        chart_format=chart_format,
+    )
