@@ -6,22 +6,20 @@ per-replication totals and weekly series, never the engine's per-day arrays.
 Work is shared where the model guarantees identical results: strategies that
 differ only in their responses play the same calm world (responses never
 trigger without shocks), identical shocked worlds are played once, and each
-shocked world resumes from its calm world's state at the first moment a shock
-can make a difference, instead of replaying the days before it.
+shocked world plays only the channels a shock can change, from its calm
+world's state at the first moment a shock can make a difference
+(:mod:`riskSim.engine.divergence`), instead of replaying everything.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from riskSim.compile import BatchPlan, CompiledStrategy, compile_batch
+from riskSim.compile import CompiledStrategy, compile_batch
+from riskSim.engine.divergence import Divergence, assemble, divergence
 from riskSim.engine.world import WorldRecord, WorldState, simulate_world
 from riskSim.results import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
 
-__all__ = ["calm_key", "first_divergence", "shocked_key", "simulate_batch"]
+__all__ = ["calm_key", "shocked_key", "simulate_batch"]
 
 
 def calm_key(strategy: CompiledStrategy) -> tuple[object, ...]:
@@ -53,21 +51,6 @@ def shocked_key(strategy: CompiledStrategy) -> tuple[object, ...]:
     )
 
 
-def first_divergence(plan: BatchPlan) -> float:
-    """The earliest time any replication's shocked world can differ from its calm one.
-
-    A shock acts from its onset, except a shutdown, whose notice lets a strategy
-    evacuate early. ``inf`` when no shock happens in this batch.
-    """
-    earliest = math.inf
-    for shock in plan.shocks:
-        start = shock.onset
-        if shock.type == "platform_shutdown":
-            start = start - shock.params["notice_days"]
-        earliest = min(earliest, float(np.min(start)))
-    return max(earliest, 0.0)
-
-
 def simulate_batch(
     scenario: Scenario, *, batch_index: int, size: int, seed: int, deterministic: bool
 ) -> BatchResult:
@@ -75,21 +58,38 @@ def simulate_batch(
     plan = compile_batch(
         scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
     )
-    split = first_divergence(plan)
-    calm: dict[tuple[object, ...], tuple[WorldRecord, WorldState | None]] = {}
+    differences: dict[str, Divergence] = {
+        strategy.name: divergence(plan, strategy) for strategy in plan.strategies
+    }
+    sharing: dict[tuple[object, ...], list[CompiledStrategy]] = {}
+    for strategy in plan.strategies:
+        sharing.setdefault(calm_key(strategy), []).append(strategy)
+    calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
+    for key, strategies in sharing.items():
+        plays = [differences[strategy.name] for strategy in strategies]
+        tracked = sorted({channel for difference in plays for channel in difference.channels})
+        splits = tuple(difference.start for difference in plays if difference.plays)
+        calm[key] = simulate_world(
+            plan, strategies[0], shocked=False, tracked=tuple(tracked), splits=splits
+        )
     shocked: dict[tuple[object, ...], WorldRecord] = {}
     records: dict[tuple[str, str], WorldRecord] = {}
     for strategy in plan.strategies:
-        key = calm_key(strategy)
-        if key not in calm:
-            calm[key] = simulate_world(plan, strategy, shocked=False, split_at=split)
-        calm_record, state = calm[key]
+        calm_record, states = calm[calm_key(strategy)]
         full_key = shocked_key(strategy)
         if full_key not in shocked:
-            if split >= plan.horizon_days:
-                shocked[full_key] = calm_record  # no shock can act within the horizon
-            else:
-                shocked[full_key], _ = simulate_world(plan, strategy, shocked=True, start=state)
+            difference = differences[strategy.name]
+            changed = None
+            if difference.plays:
+                changed, _ = simulate_world(
+                    plan,
+                    strategy,
+                    shocked=True,
+                    start=states.get(difference.start),
+                    channels=difference.channels,
+                    tracked=difference.channels,
+                )
+            shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]
         records[(strategy.name, "calm")] = calm_record
     return reduce_batch(plan, records)

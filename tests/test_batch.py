@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from riskSim.batch import first_divergence, simulate_batch
+from riskSim.batch import simulate_batch
 from riskSim.compile import compile_batch
+from riskSim.engine.divergence import first_divergence
 from riskSim.engine.world import simulate_world
 from riskSim.results import reduce_batch
 from tests.conftest import PLAIN_CHANNEL, build
@@ -51,7 +52,12 @@ def test_shared_work_equals_playing_every_world_from_day_zero(deterministic: boo
     for mine, theirs in zip(shared.strategies, reference.strategies, strict=True):
         for world in ("shocked", "calm"):
             for name, value in vars(getattr(mine, world)).items():
-                np.testing.assert_array_equal(value, getattr(getattr(theirs, world), name), err_msg=name)
+                expected = getattr(getattr(theirs, world), name)
+                if deterministic:
+                    # real-valued state: swapping a channel's series in adds in another order
+                    np.testing.assert_allclose(value, expected, rtol=1e-12, atol=1e-9, err_msg=name)
+                else:
+                    np.testing.assert_array_equal(value, expected, err_msg=name)
         np.testing.assert_array_equal(mine.recovery_days, theirs.recovery_days)
 
 

@@ -25,8 +25,8 @@ class Sampler(Protocol):
         """``Bin(n, p)`` element-wise, ``(ndarray[replications])``."""
         ...
 
-    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
-        """``Poisson(lam)`` element-wise, ``(ndarray[replications])``."""
+    def poisson(self, lam: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+        """``Poisson(lam)`` element-wise, ``(ndarray[shape])``."""
         ...
 
     def count(self, expected: np.ndarray) -> np.ndarray:
@@ -46,9 +46,9 @@ class RandomSampler:
         """``Bin(n, p)``; callers keep ``p`` in [0, 1] (products and clipped sums of rates)."""
         return self._generator.binomial(n, p)
 
-    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
+    def poisson(self, lam: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
         """``Poisson(lam)``."""
-        return self._generator.poisson(lam)
+        return self._generator.poisson(lam, shape)
 
     def count(self, expected: np.ndarray) -> np.ndarray:
         """Round to whole trials."""
@@ -64,9 +64,9 @@ class ExpectedValueSampler:
         """``n * p``."""
         return n * p
 
-    def poisson(self, lam: np.ndarray | float) -> np.ndarray:
+    def poisson(self, lam: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
         """``lam``."""
-        return np.asarray(lam, dtype=np.float64)
+        return np.broadcast_to(np.asarray(lam, dtype=np.float64), shape).copy()
 
     def count(self, expected: np.ndarray) -> np.ndarray:
         """Real-valued trials: no rounding in expected-value mode."""

@@ -1,11 +1,15 @@
 """One strategy in one world (shocked or calm) for one batch: the SimPy model.
 
-State is numpy arrays over the replications of the batch: audience ``A`` and
-target prospects ``T`` per channel. Three kinds of process share one clock:
+State is numpy arrays over the replications of the batch: per channel, the
+target prospects ``T`` and the others ``A - T`` as the two rows of one
+:class:`LazyCount`, drawn only when something reads it. Three kinds of process share one clock:
 shocks (a shutdown wipes the audience at its onset), posting per channel on
 its cadence, and the daily update (churn, inflow, paid traffic, running
 cost). Strategy responses act through the posting schedule and the capture
-rates. The model knows nothing of files, terminals or charts.
+rates. A world may play only some channels (the ones a shock can change, see
+:mod:`riskSim.engine.divergence`): channels interact only through captures,
+and each draws from streams of its own. The model knows nothing of files,
+terminals or charts.
 """
 
 from __future__ import annotations
@@ -18,15 +22,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from riskSim.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledStrategy
+from riskSim.engine.audience import LazyCount, Rate
 from riskSim.engine.clock import Clock
 from riskSim.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
 from riskSim.engine.shocks import Mask, ShockTimeline
 from riskSim.errors import InvalidInputError
 from riskSim.rng import Stream, generator, name_key
 
-__all__ = ["WorldRecord", "WorldState", "post_times", "simulate_world"]
+__all__ = ["ChannelSeries", "WorldRecord", "WorldState", "post_times", "simulate_world"]
 
 SPLIT_PRIORITY = -1
+PROSPECTS, OTHERS = 0, 1
+"""Rows of a channel's people: target prospects, then everyone else."""
 AUDIENCE_LIMIT = 1e12
 """More people than use the internet, a hundred times over: a run past it is a mistake."""
 SHOCK_PRIORITY = 0
@@ -53,6 +60,19 @@ def post_times(posts_per_week: float, horizon_days: int) -> np.ndarray:
 
 
 @dataclass
+class ChannelSeries:
+    """One channel's share of a world's series, kept so another world can swap it.
+
+    Attributes:
+        daily_revenue: ``ndarray[horizon_days, replications]``.
+        weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
+    """
+
+    daily_revenue: np.ndarray
+    weekly_audience: np.ndarray
+
+
+@dataclass
 class WorldRecord:
     """What one world leaves behind, per replication of the batch.
 
@@ -61,6 +81,7 @@ class WorldRecord:
         daily_revenue, daily_rented_revenue: ``ndarray[horizon_days, replications]``.
         weekly_rented_audience, weekly_owned_audience: sums over replications at
             each week's last daily update, ``ndarray[weeks]``.
+        series: the tracked channels' own daily revenue and weekly audience.
     """
 
     revenue: np.ndarray
@@ -71,6 +92,18 @@ class WorldRecord:
     daily_rented_revenue: np.ndarray
     weekly_rented_audience: np.ndarray
     weekly_owned_audience: np.ndarray
+    series: dict[int, ChannelSeries]
+
+
+def _uniform(values: np.ndarray) -> Rate:
+    """One float when every replication has the same value: scalar arithmetic is cheaper."""
+    first = float(values[0])
+    return first if bool(np.all(values == first)) else values
+
+
+def _by_status(amount: np.ndarray, target_share: np.ndarray) -> np.ndarray:
+    """``amount`` split into prospects and others, ``ndarray[2, ...]``."""
+    return np.stack([amount * target_share, amount * (1.0 - target_share)])
 
 
 class _World:
@@ -81,12 +114,15 @@ class _World:
         *,
         shocked: bool,
         start: WorldState | None = None,
+        channels: tuple[int, ...] | None = None,
+        tracked: tuple[int, ...] = (),
     ) -> None:
         self.plan = plan
         self.strategy = strategy
         self.timeline = ShockTimeline(plan, strategy, shocked=shocked)
         self.start_time = 0.0 if start is None else start.time
         self.clock = Clock(initial_time=self.start_time)
+        self.played = tuple(range(len(plan.channels))) if channels is None else channels
         size, channel_count, horizon = plan.size, len(plan.channels), plan.horizon_days
         self.post_samplers = [
             self._sampler(channel.name, Purpose.POSTS) for channel in plan.channels
@@ -103,11 +139,7 @@ class _World:
             for capture in strategy.captures
         ]
         dtype = self.post_samplers[0].dtype if self.post_samplers else np.float64
-        self.audience = [self._initial(channel.audience, dtype) for channel in plan.channels]
-        self.targets = [
-            self._initial(channel.audience * channel.target_share, dtype)
-            for channel in plan.channels
-        ]
+        self.people = [self._initial_people(channel, dtype) for channel in plan.channels]
         self.rented = np.array([channel.kind == "rented" for channel in plan.channels])
         weeks = math.ceil(horizon / DAYS_PER_WEEK)
         self.record = WorldRecord(
@@ -119,6 +151,10 @@ class _World:
             daily_rented_revenue=np.zeros((horizon, size)),
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
+            series={
+                channel: ChannelSeries(np.zeros((horizon, size)), np.zeros(weeks))
+                for channel in tracked
+            },
         )
         reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
@@ -132,21 +168,28 @@ class _World:
         ]
         self.captures_from = self._captures_by_source()
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
-        self.churns = [
-            bool(np.any(channel.daily_churn > 0))
-            or bool(self.timeline.by_channel[index].get("audience_exodus"))
-            for index, channel in enumerate(plan.channels)
+        self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
+        self.exodus = [
+            bool(self.timeline.by_channel[index].get("audience_exodus"))
+            for index in range(channel_count)
         ]
         self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
+        self.inflow: list[Rate] = [
+            _by_status(channel.daily_growth, channel.growth_target_share) if grows else 0.0
+            for channel, grows in zip(plan.channels, self.grows, strict=True)
+        ]
         self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
         self.pays_members = [
             bool(np.any(channel.cost_per_member_per_month > 0)) for channel in plan.channels
         ]
         self.changes_daily = [
-            any(flags)
-            for flags in zip(
-                self.churns, self.grows, self.advertises, self.pays_members, strict=True
-            )
+            index
+            for index in self.played
+            if not (isinstance(self.churn[index], float) and self.churn[index] == 0.0)
+            or self.exodus[index]
+            or self.grows[index]
+            or self.advertises[index]
+            or self.pays_members[index]
         ]
         if start is not None:
             self._resume(start)
@@ -159,16 +202,28 @@ class _World:
             generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
         )
 
-    def _initial(self, amount: np.ndarray, dtype: type) -> np.ndarray:
-        if dtype is np.float64:
-            return amount.astype(np.float64)
-        return np.rint(amount).astype(np.int64)
+    def _initial_people(self, channel: ChannelParams, dtype: type) -> LazyCount:
+        audience, prospects = channel.audience, channel.audience * channel.target_share
+        if dtype is not np.float64:
+            audience, prospects = np.rint(audience), np.rint(prospects)
+        return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
+
+    def _settle(self, channel: int) -> np.ndarray:
+        """Draw the channel's people now: ``ndarray[2, replications]`` (prospects, others)."""
+        return self.people[channel].settle(self.daily_samplers[channel])
+
+    def _audience(self, channel: int) -> np.ndarray:
+        """Draw the channel's audience now."""
+        return self._settle(channel).sum(axis=0)
 
     def _earn(self, channel: int, day: int, revenue: np.ndarray) -> None:
         self.record.revenue[channel] += revenue
         self.record.daily_revenue[day] += revenue
         if self.rented[channel]:
             self.record.daily_rented_revenue[day] += revenue
+        series = self.record.series.get(channel)
+        if series is not None:
+            series.daily_revenue[day] += revenue
 
     # --- posting ---------------------------------------------------------
 
@@ -217,41 +272,40 @@ class _World:
     def _post(self, channel: int, t: float, mask: Mask) -> None:
         params: ChannelParams = self.plan.channels[channel]
         sampler = self.post_samplers[channel]
-        audience, targets = self.audience[channel], self.targets[channel]
+        people = self._settle(channel)
         reach_factor = self.timeline.reach_factor(channel, t)
         reach = self.base_reach[channel] * reach_factor  # both in [0, 1]: no clipping needed
         engage = reach * params.engagement_rate
         buy = params.click_rate * params.conversion_rate * self.timeline.feature_factor(channel, t)
-        prospects = targets if mask is None else targets * mask
+        if mask is not None:
+            people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
         if not needs_engaged:
             # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
-            buyers = sampler.binomial(prospects, engage * buy)
+            buyers = sampler.binomial(people[PROSPECTS], engage * buy)
             self._earn(channel, int(t), buyers * params.order_value)
             self._pay_for_post(channel, t, mask)
             return
-        others = audience - targets if mask is None else (audience - targets) * mask
-        engaged_prospects = sampler.binomial(prospects, engage)
-        engaged_others = sampler.binomial(others, engage)
-        buyers = sampler.binomial(engaged_prospects, buy)
+        engaged = sampler.binomial(people, engage)  # E_T and E_O in one call
+        buyers = sampler.binomial(engaged[PROSPECTS], buy)
         self._earn(channel, int(t), buyers * params.order_value)
         self._pay_for_post(channel, t, mask)
         if self.shares[channel]:
-            engaged = engaged_prospects + engaged_others
-            followers = sampler.poisson(engaged * params.share_rate)
-            follower_prospects = sampler.binomial(followers, params.growth_target_share)
-            self.audience[channel] = audience + followers
-            self.targets[channel] = targets + follower_prospects
-            self._check_growth(channel, t)
-        self._capture(channel, t, engaged_prospects, engaged_others)
+            # New followers ~ Poisson((E_T + E_O) * share_rate), split into prospects and
+            # others: Poisson arrivals, drawn when the channel is next read.
+            followers = engaged.sum(axis=0) * params.share_rate
+            self._check_growth(channel, t, followers)
+            self.people[channel].arrive(_by_status(followers, params.growth_target_share))
+        self._capture(channel, t, engaged)
 
-    def _check_growth(self, channel: int, t: float) -> None:
+    def _check_growth(self, channel: int, t: float, followers: np.ndarray) -> None:
         """Stop a run whose shares compound past any real audience (and past int64).
 
         Raises:
             InvalidInputError: naming the channel's share_rate.
         """
-        if np.max(self.audience[channel]) <= AUDIENCE_LIMIT:
+        expected = self.people[channel].expected().sum(axis=0)
+        if np.max(expected + followers) <= AUDIENCE_LIMIT:
             return
         name = self.plan.channels[channel].name
         raise InvalidInputError.single(
@@ -275,25 +329,19 @@ class _World:
             self.record.fees[channel] += fee * mask
 
     def _capture(
-        self, channel: int, t: float, engaged_prospects: np.ndarray, engaged_others: np.ndarray
+        self, channel: int, t: float, engaged: np.ndarray
     ) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
         for capture, sampler in self.captures_from[channel]:
             evacuating = self.timeline.evacuating(channel, t)
             boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
             rate = np.clip(capture.rate * boost, 0.0, 1.0)
-            joined_prospects = sampler.binomial(engaged_prospects, rate)
-            joined_others = sampler.binomial(engaged_others, rate)
+            joined = sampler.binomial(engaged, rate)
             target_alive = self.timeline.alive(capture.target, t)
             if target_alive is not None:
-                joined_prospects, joined_others = (
-                    joined_prospects * target_alive,
-                    joined_others * target_alive,
-                )
-            joined = joined_prospects + joined_others
-            self.audience[capture.target] = self.audience[capture.target] + joined
-            self.targets[capture.target] = self.targets[capture.target] + joined_prospects
-            self.record.cost[capture.target] += joined * capture.cost_per_capture
+                joined = joined * target_alive
+            self.people[capture.target].add(joined, self.daily_samplers[capture.target])
+            self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
 
     # --- shocks ------------------------------------------------------------
 
@@ -303,7 +351,7 @@ class _World:
         onsets = sorted(
             {
                 float(onset)
-                for channel in range(len(self.plan.channels))
+                for channel in self.played
                 for shock in self.timeline.shutdowns(channel)
                 for onset in np.unique(shock.onset)
                 if self.start_time <= onset < horizon
@@ -311,12 +359,11 @@ class _World:
         )
         for t in onsets:
             yield self.clock.wake(t, SHOCK_PRIORITY)
-            for channel in range(len(self.plan.channels)):
+            for channel in self.played:
                 for shock in self.timeline.shutdowns(channel):
                     hit = shock.onset == t
                     if hit.any():
-                        self.audience[channel] = np.where(hit, 0, self.audience[channel])
-                        self.targets[channel] = np.where(hit, 0, self.targets[channel])
+                        self.people[channel].wipe(hit)
 
     # --- daily update ------------------------------------------------------
 
@@ -325,38 +372,40 @@ class _World:
         priority = 1 + len(self.plan.channels)
         for day in range(math.ceil(self.start_time), horizon):
             yield self.clock.wake(day, priority)
-            for channel, changes in enumerate(self.changes_daily):
-                if changes:
-                    self._daily_update(channel, day)
+            for channel in self.changes_daily:
+                self._daily_update(channel, day)
             if (day + 1) % DAYS_PER_WEEK == 0 or day == horizon - 1:
-                week = day // DAYS_PER_WEEK
-                for channel, audience in enumerate(self.audience):
-                    total = float(audience.sum())
-                    if self.rented[channel]:
-                        self.record.weekly_rented_audience[week] += total
-                    else:
-                        self.record.weekly_owned_audience[week] += total
+                self._count_week(day // DAYS_PER_WEEK)
+
+    def _count_week(self, week: int) -> None:
+        """Sum each played channel's audience over the replications, at the week's end."""
+        for channel in self.played:
+            total = float(self._audience(channel).sum())
+            if self.rented[channel]:
+                self.record.weekly_rented_audience[week] += total
+            else:
+                self.record.weekly_owned_audience[week] += total
+            series = self.record.series.get(channel)
+            if series is not None:
+                series.weekly_audience[week] += total
 
     def _daily_update(self, channel: int, day: int) -> None:
-        """Churn, inflow, paid traffic, then the running cost of the audience."""
+        """Churn, inflow, paid traffic, then the running cost of the audience.
+
+        Churn and inflow only age the channel's lazy counts; they are drawn when
+        something reads the audience (here, only a running cost does).
+        """
         params = self.plan.channels[channel]
         sampler = self.daily_samplers[channel]
         t = float(day)
-        audience, targets = self.audience[channel], self.targets[channel]
-        if self.churns[channel]:
+        churn: Rate = self.churn[channel]
+        if self.exodus[channel]:
             churn = np.clip(params.daily_churn + self.timeline.extra_churn(channel, t), 0.0, 1.0)
-            lost_prospects = sampler.binomial(targets, churn)
-            lost_others = sampler.binomial(audience - targets, churn)
-            targets = targets - lost_prospects
-            audience = audience - lost_prospects - lost_others
+        keep = 1.0 - churn
         alive = self.timeline.alive(channel, t)
+        inflow = self.inflow[channel] if alive is None else self.inflow[channel] * alive
+        self.people[channel].age(keep, inflow)
         live = 1.0 if alive is None else alive
-        if self.grows[channel]:
-            inflow = sampler.poisson(params.daily_growth * live)
-            inflow_prospects = sampler.binomial(inflow, params.growth_target_share)
-            audience = audience + inflow
-            targets = targets + inflow_prospects
-        self.audience[channel], self.targets[channel] = audience, targets
         if self.advertises[channel]:
             cpm = params.cpm * self.timeline.cpm_factor(channel, t)
             impressions = sampler.count(params.ad_budget_per_day / cpm * 1000.0 * live)
@@ -365,13 +414,13 @@ class _World:
             self.record.cost[channel] += params.ad_budget_per_day * live
         if self.pays_members[channel]:
             self.record.cost[channel] += (
-                audience * params.cost_per_member_per_month / DAYS_PER_MONTH
+                self._audience(channel) * params.cost_per_member_per_month / DAYS_PER_MONTH
             )
 
     def _resume(self, state: WorldState) -> None:
         """Take over a calm world's state at the moment the worlds can first differ."""
         copied = copy.deepcopy(state)
-        self.audience, self.targets, self.record = copied.audience, copied.targets, copied.record
+        self.people, self.record = copied.people, copied.record
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.capture_samplers = copied.capture_samplers
         self.captures_from = self._captures_by_source()
@@ -387,32 +436,32 @@ class _World:
     def _snapshot(self) -> WorldState:
         return WorldState(
             time=self.clock.now,
-            audience=self.audience,
-            targets=self.targets,
+            people=self.people,
             record=self.record,
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
             capture_samplers=self.capture_samplers,
         )
 
-    def run(self, split_at: float | None = None) -> tuple[WorldRecord, WorldState | None]:
-        """Run to the horizon; with ``split_at``, also return the state just before it.
+    def run(self, splits: tuple[float, ...] = ()) -> tuple[WorldRecord, dict[float, WorldState]]:
+        """Run to the horizon; also return the state just before each time in ``splits``.
 
-        The state is taken before any event at ``split_at`` (a priority below the
+        A state is taken before any event at its time (a priority below the
         shocks'), so a shocked world resumed from it replays nothing twice.
         """
         self.clock.process(self.shocks())
-        for channel in range(len(self.plan.channels)):
+        for channel in self.played:
             self.clock.process(self.posting(channel))
         self.clock.process(self.daily())
-        state = None
-        if split_at is not None and self.start_time < split_at < self.plan.horizon_days:
-            self.clock.run(until=self.clock.wake(split_at, SPLIT_PRIORITY))
-            state = copy.deepcopy(self._snapshot())
+        states: dict[float, WorldState] = {}
+        for split in sorted(set(splits)):
+            if self.start_time < split < self.plan.horizon_days:
+                self.clock.run(until=self.clock.wake(split, SPLIT_PRIORITY))
+                states[split] = copy.deepcopy(self._snapshot())
         self.clock.run()
-        for channel, audience in enumerate(self.audience):
-            self.record.audience_end[channel] = audience
-        return self.record, state
+        for channel in self.played:
+            self.record.audience_end[channel] = self._audience(channel)
+        return self.record, states
 
 
 @dataclass
@@ -420,8 +469,7 @@ class WorldState:
     """Everything a world carries from one instant to the next (arrays and generators)."""
 
     time: float
-    audience: list[np.ndarray]
-    targets: list[np.ndarray]
+    people: list[LazyCount]
     record: WorldRecord
     post_samplers: list[Sampler]
     daily_samplers: list[Sampler]
@@ -434,8 +482,10 @@ def simulate_world(
     *,
     shocked: bool,
     start: WorldState | None = None,
-    split_at: float | None = None,
-) -> tuple[WorldRecord, WorldState | None]:
+    channels: tuple[int, ...] | None = None,
+    tracked: tuple[int, ...] = (),
+    splits: tuple[float, ...] = (),
+) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
     Args:
@@ -444,6 +494,11 @@ def simulate_world(
         shocked: the shocked world, or the calm one.
         start: resume from this state (a calm world's, taken before the first
             moment the worlds can differ) instead of day 0.
-        split_at: also return the state just before this time.
+        channels: play only these channels (closed under captures); all by default.
+        tracked: keep these channels' own series in ``record.series``.
+        splits: also return the state just before each of these times.
     """
-    return _World(plan, strategy, shocked=shocked, start=start).run(split_at)
+    world = _World(
+        plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked
+    )
+    return world.run(splits)
