@@ -328,9 +328,7 @@ class _World:
             self.record.cost[channel] += per_post * mask
             self.record.fees[channel] += fee * mask
 
-    def _capture(
-        self, channel: int, t: float, engaged: np.ndarray
-    ) -> None:
+    def _capture(self, channel: int, t: float, engaged: np.ndarray) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
         for capture, sampler in self.captures_from[channel]:
             evacuating = self.timeline.evacuating(channel, t)
@@ -498,7 +496,5 @@ def simulate_world(
         tracked: keep these channels' own series in ``record.series``.
         splits: also return the state just before each of these times.
     """
-    world = _World(
-        plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked
-    )
+    world = _World(plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked)
     return world.run(splits)
