@@ -2,10 +2,10 @@
 
 State is numpy arrays over the replications of the batch: per channel, the
 target prospects ``T`` and the others ``A - T`` as the two rows of one
-:class:`LazyCount`, drawn only when something reads it. Three kinds of process share one clock:
-shocks (a shutdown wipes the audience at its onset), posting per channel on
-its cadence, and the daily update (churn, inflow, paid traffic, running
-cost). Strategy responses act through the posting schedule and the capture
+:class:`LazyCount`, drawn only when something reads it. Three kinds of
+process share one clock: shocks (a shutdown wipes the audience at its onset),
+posting per channel on its cadence, and the daily update (churn, inflow, paid
+traffic, running cost). Strategy responses act through the posting schedule and the capture
 rates. A world may play only some channels (the ones a shock can change, see
 :mod:`riskSim.engine.divergence`): channels interact only through captures,
 and each draws from streams of its own. The model knows nothing of files,
