@@ -344,6 +344,25 @@ def test_strategies_share_random_numbers_whatever_runs_beside_them() -> None:
     assert first["strategies"]["b"] == second["strategies"]["b"]
 
 
+def test_every_strategy_buys_the_same_ads_whatever_it_does_organically() -> None:
+    """Paid traffic has a stream of its own: a dearer CPM takes the same sales from both."""
+    social = {**PLAIN_CHANNEL, "ad_budget_per_day": 50, "cpm": 10, "paid_click_rate": 0.02,
+              "daily_churn": 0.01, "daily_growth": 5, "share_rate": 0.3}
+    email = {**PLAIN_CHANNEL, "kind": "owned", "audience": 100}
+    scenario = build(
+        horizon_days=60,
+        channels={"social": social, "email": email},
+        strategies={"plain": {}, "capture": {"capture": [{"from": "social", "to": "email", "rate": 0.3, "reach_penalty": 0.2}]}},
+        shocks=[{"type": "ad_cost_inflation", "channel": "social", "at": 20, "factor": 2}],
+    )
+    results = riskSim.simulate(scenario, replications=200, seed=4, workers=1)
+    plain, capture = results.strategies["plain"], results.strategies["capture"]
+    at_risk = plain.calm.revenue - plain.shocked.revenue
+    assert at_risk.mean() > 0  # 40 days of half the impressions
+    np.testing.assert_array_equal(at_risk, capture.calm.revenue - capture.shocked.revenue)
+    assert not np.array_equal(plain.calm.revenue, capture.calm.revenue)  # organically different
+
+
 def test_uncertain_input_is_drawn_per_replication_and_feeds_sensitivity() -> None:
     channel = copy.deepcopy(PLAIN_CHANNEL)
     channel["organic_reach"] = {"dist": "uniform", "low": 0.05, "high": 0.15}

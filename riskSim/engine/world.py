@@ -47,6 +47,8 @@ class Purpose:
     POSTS = 0
     DAILY = 1
     CAPTURE = 2
+    PAID = 3
+    """Paid traffic draws apart from the audience, so every strategy buys the same ads."""
 
 
 def post_times(posts_per_week: float, horizon_days: int) -> np.ndarray:
@@ -129,6 +131,9 @@ class _World:
         ]
         self.daily_samplers = [
             self._sampler(channel.name, Purpose.DAILY) for channel in plan.channels
+        ]
+        self.paid_samplers = [
+            self._sampler(channel.name, Purpose.PAID) for channel in plan.channels
         ]
         self.capture_samplers = [
             self._sampler(
@@ -394,7 +399,6 @@ class _World:
         something reads the audience (here, only a running cost does).
         """
         params = self.plan.channels[channel]
-        sampler = self.daily_samplers[channel]
         t = float(day)
         churn: Rate = self.churn[channel]
         if self.exodus[channel]:
@@ -405,6 +409,7 @@ class _World:
         self.people[channel].age(keep, inflow)
         live = 1.0 if alive is None else alive
         if self.advertises[channel]:
+            sampler = self.paid_samplers[channel]
             cpm = params.cpm * self.timeline.cpm_factor(channel, t)
             impressions = sampler.count(params.ad_budget_per_day / cpm * 1000.0 * live)
             buyers = sampler.binomial(impressions, params.paid_click_rate * params.conversion_rate)
@@ -420,6 +425,7 @@ class _World:
         copied = copy.deepcopy(state)
         self.people, self.record = copied.people, copied.record
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
+        self.paid_samplers = copied.paid_samplers
         self.capture_samplers = copied.capture_samplers
         self.captures_from = self._captures_by_source()
 
@@ -438,6 +444,7 @@ class _World:
             record=self.record,
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
+            paid_samplers=self.paid_samplers,
             capture_samplers=self.capture_samplers,
         )
 
@@ -471,6 +478,7 @@ class WorldState:
     record: WorldRecord
     post_samplers: list[Sampler]
     daily_samplers: list[Sampler]
+    paid_samplers: list[Sampler]
     capture_samplers: list[Sampler]
 
 
