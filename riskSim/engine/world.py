@@ -190,7 +190,7 @@ class _World:
         self.changes_daily = [
             index
             for index in self.played
-            if not (isinstance(self.churn[index], float) and self.churn[index] == 0.0)
+            if bool(np.any(plan.channels[index].daily_churn > 0))
             or self.exodus[index]
             or self.grows[index]
             or self.advertises[index]
