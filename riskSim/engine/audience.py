@@ -59,15 +59,12 @@ class LazyCount:
 
     def settle(self, sampler: Sampler) -> np.ndarray:
         """Draw the count now (nothing is drawn if nothing happened since the last reading)."""
-        base = self.base
-        if not _is(self.survival, 1.0):
-            base = sampler.binomial(base, self.survival)
-            self.survival = 1.0
-        if not _is(self.arrivals, 0.0):
-            base = base + sampler.poisson(self.arrivals, base.shape)
-            self.arrivals = 0.0
-        self.base = base
-        return base
+        survival = None if _is(self.survival, 1.0) else self.survival
+        arrivals = None if _is(self.arrivals, 0.0) else self.arrivals
+        if survival is not None or arrivals is not None:
+            self.base = sampler.settle(self.base, survival, arrivals)
+            self.survival, self.arrivals = 1.0, 0.0
+        return self.base
 
     def add(self, people: np.ndarray, sampler: Sampler) -> None:
         """``people`` join now (after the count so far is drawn: they have not churned yet)."""

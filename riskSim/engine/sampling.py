@@ -13,6 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
+from riskSim.engine import draws
+
 __all__ = ["ExpectedValueSampler", "RandomSampler", "Sampler"]
 
 
@@ -33,6 +35,18 @@ class Sampler(Protocol):
         """A whole number of trials (impressions) from a real-valued amount."""
         ...
 
+    def settle(
+        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+    ) -> np.ndarray:
+        """``Bin(base, survival) + Poisson(arrivals)``; None stands for 'nobody left' / 'nobody came'."""
+        ...
+
+    def engage(
+        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``E = Bin(people, engaged_chance)`` per group, then ``Bin(E[0], buying_chance)``."""
+        ...
+
 
 class RandomSampler:
     """Draws from one generator; audiences are whole people (int64)."""
@@ -44,15 +58,27 @@ class RandomSampler:
 
     def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         """``Bin(n, p)``; callers keep ``p`` in [0, 1] (products and clipped sums of rates)."""
-        return self._generator.binomial(n, p)
+        return draws.binomial(self._generator, n, p)
 
     def poisson(self, lam: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
         """``Poisson(lam)``."""
-        return self._generator.poisson(lam, shape)
+        return draws.poisson(self._generator, lam, shape)
 
     def count(self, expected: np.ndarray) -> np.ndarray:
         """Round to whole trials."""
         return np.rint(expected).astype(np.int64)
+
+    def settle(
+        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+    ) -> np.ndarray:
+        """Survivors and arrivals in one compiled call."""
+        return draws.settle(self._generator, base, survival, arrivals)
+
+    def engage(
+        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Engaged people and buyers in one compiled call."""
+        return draws.engage(self._generator, people, engaged_chance, buying_chance)
 
 
 class ExpectedValueSampler:
@@ -71,3 +97,17 @@ class ExpectedValueSampler:
     def count(self, expected: np.ndarray) -> np.ndarray:
         """Real-valued trials: no rounding in expected-value mode."""
         return expected
+
+    def settle(
+        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+    ) -> np.ndarray:
+        """``base * survival + arrivals``."""
+        people = base if survival is None else base * survival
+        return people if arrivals is None else people + arrivals
+
+    def engage(
+        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``people * e`` and ``people[0] * e * b``."""
+        engaged = people * engaged_chance
+        return engaged, engaged[0] * buying_chance

@@ -291,8 +291,7 @@ class _World:
             self._earn(channel, int(t), buyers * params.order_value)
             self._pay_for_post(channel, t, mask)
             return
-        engaged = sampler.binomial(people, engage)  # E_T and E_O in one call
-        buyers = sampler.binomial(engaged[PROSPECTS], buy)
+        engaged, buyers = sampler.engage(people, engage, buy)  # E_T, E_O, then B from E_T
         self._earn(channel, int(t), buyers * params.order_value)
         self._pay_for_post(channel, t, mask)
         if self.shares[channel]:
