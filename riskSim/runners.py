@@ -28,7 +28,7 @@ __all__ = [
     "run_batches",
 ]
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 2000
 """Replications per batch: a constant of the code, so results never depend on the machine."""
 
 ProgressCallback = Callable[[int, int], None]

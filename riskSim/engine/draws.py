@@ -164,7 +164,7 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
 
 @njit(cache=True, nogil=True)
 def _binomial_rows(generator, trials, chances, out):  # type: ignore[no-untyped-def]
-    """``out[g, r] = Bin(trials[g, r], p_r)``; ``chances`` has one value (common) or one a replication."""
+    """``out[g, r] = Bin(trials[g, r], p_r)``, ``chances`` one for all or one a replication."""
     for row in range(trials.shape[0]):
         if chances.size == 1:
             _binomial_row(generator, trials[row], chances[0], out[row])
@@ -231,7 +231,9 @@ def _engage(generator, people, engaged_chance, buying_chance, engaged, buyers): 
 
 
 def _chances(chance: np.ndarray | float) -> np.ndarray:
-    """A probability as the kernels take it: one value when all are equal, else one a replication."""
+    """A probability as the kernels take it: one value if all are equal, else one a replication."""
+    if isinstance(chance, float):
+        return np.array([chance])
     values = np.asarray(chance, dtype=np.float64)
     if values.ndim == 0:
         return values.reshape(1)
@@ -245,6 +247,14 @@ def _chances(chance: np.ndarray | float) -> np.ndarray:
 
 def _grid(values: np.ndarray, shape: tuple[int, ...], dtype: type) -> np.ndarray:
     """``values`` broadcast to ``shape`` as contiguous ``ndarray[groups, replications]``."""
+    if (
+        isinstance(values, np.ndarray)
+        and values.ndim == 2
+        and values.shape == shape
+        and values.dtype == dtype
+        and values.flags.c_contiguous
+    ):
+        return values  # the common case, already in shape: no copy
     columns = shape[-1] if shape else 1
     return np.ascontiguousarray(np.broadcast_to(values, shape), dtype=dtype).reshape(-1, columns)
 
@@ -270,7 +280,7 @@ def binomial(
 def poisson(
     generator: np.random.Generator, mean: np.ndarray | float, shape: tuple[int, ...]
 ) -> np.ndarray:
-    """``Poisson(mean)`` element-wise, ``mean`` broadcast to ``shape`` ``(ndarray[shape], int64)``."""
+    """``Poisson(mean)`` element-wise, ``mean`` broadcast to ``shape`` ``(ndarray[shape])``."""
     rows = _grid(np.asarray(mean), shape, np.float64)
     out = np.empty(rows.shape, dtype=np.int64)
     _poisson_rows(generator, rows, out)

@@ -15,7 +15,10 @@ import numpy as np
 
 from riskSim.engine import draws
 
-__all__ = ["ExpectedValueSampler", "RandomSampler", "Sampler"]
+__all__ = ["Amount", "ExpectedValueSampler", "RandomSampler", "Sampler"]
+
+Amount = np.ndarray | float
+"""A probability or an expected count: one for all replications, or one each."""
 
 
 class Sampler(Protocol):
@@ -36,13 +39,13 @@ class Sampler(Protocol):
         ...
 
     def settle(
-        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+        self, base: np.ndarray, survival: Amount | None, arrivals: Amount | None
     ) -> np.ndarray:
-        """``Bin(base, survival) + Poisson(arrivals)``; None stands for 'nobody left' / 'nobody came'."""
+        """``Bin(base, survival) + Poisson(arrivals)``; None: nobody could leave / nobody came."""
         ...
 
     def engage(
-        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+        self, people: np.ndarray, engaged_chance: Amount, buying_chance: Amount
     ) -> tuple[np.ndarray, np.ndarray]:
         """``E = Bin(people, engaged_chance)`` per group, then ``Bin(E[0], buying_chance)``."""
         ...
@@ -69,13 +72,13 @@ class RandomSampler:
         return np.rint(expected).astype(np.int64)
 
     def settle(
-        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+        self, base: np.ndarray, survival: Amount | None, arrivals: Amount | None
     ) -> np.ndarray:
         """Survivors and arrivals in one compiled call."""
         return draws.settle(self._generator, base, survival, arrivals)
 
     def engage(
-        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+        self, people: np.ndarray, engaged_chance: Amount, buying_chance: Amount
     ) -> tuple[np.ndarray, np.ndarray]:
         """Engaged people and buyers in one compiled call."""
         return draws.engage(self._generator, people, engaged_chance, buying_chance)
@@ -99,14 +102,14 @@ class ExpectedValueSampler:
         return expected
 
     def settle(
-        self, base: np.ndarray, survival: np.ndarray | float | None, arrivals: np.ndarray | float | None
+        self, base: np.ndarray, survival: Amount | None, arrivals: Amount | None
     ) -> np.ndarray:
         """``base * survival + arrivals``."""
         people = base if survival is None else base * survival
         return people if arrivals is None else people + arrivals
 
     def engage(
-        self, people: np.ndarray, engaged_chance: np.ndarray | float, buying_chance: np.ndarray | float
+        self, people: np.ndarray, engaged_chance: Amount, buying_chance: Amount
     ) -> tuple[np.ndarray, np.ndarray]:
         """``people * e`` and ``people[0] * e * b``."""
         engaged = people * engaged_chance
