@@ -55,7 +55,7 @@ class Counts:
     memory: tuple[int, ...]
 
 
-FULL = Counts(handwritten=100, risksim=8000, scaling=4000, memory=(10_000, 100_000))
+FULL = Counts(handwritten=100, risksim=8000, scaling=8000, memory=(10_000, 100_000))
 QUICK = Counts(handwritten=4, risksim=200, scaling=200, memory=(1000,))
 
 

@@ -41,6 +41,9 @@ __all__ = ["binomial", "engage", "poisson", "settle"]
 
 TABLE_MEAN_LIMIT = 600.0
 """Largest common mean tabulated: ``exp(-mean)`` stays a normal float, the table short."""
+TABLE_START_LIMIT = 700.0
+"""Largest ``-n log(1 - p)`` tabulated: ``(1 - p) ** n``, where a binomial table starts,
+underflows to 0 past about 745 (so for ``p`` near 1/2 well before the mean limit)."""
 REMAINDER_MEAN_LIMIT = 20.0
 """Largest remainder mean inverted element by element before the per-element algorithms win."""
 
@@ -125,7 +128,12 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
     small = 1.0 - chance if flipped else chance
     low, high = _span(trials)
     smallest = int(low)
-    if smallest * small > TABLE_MEAN_LIMIT or (high - low) * small > REMAINDER_MEAN_LIMIT:
+    log_miss = math.log1p(-small)
+    if (
+        smallest * small > TABLE_MEAN_LIMIT
+        or -smallest * log_miss > TABLE_START_LIMIT
+        or (high - low) * small > REMAINDER_MEAN_LIMIT
+    ):
         for index in range(trials.size):
             count = trials[index]
             out[index] = generator.binomial(count, chance) if count > 0 else 0
@@ -135,7 +143,6 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
         return
     cumulative = _binomial_cumulative(smallest, small)
     guide = _guide(cumulative)
-    log_miss = math.log1p(-small)
     odds = small / (1.0 - small)
     for index in range(trials.size):
         count = trials[index]
