@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -56,6 +57,20 @@ BatchCallback = Callable[[BatchResult], None]
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which stops them all at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe, else spawn: the same batches and bytes either way.
+
+    A spawned worker starts a fresh interpreter and imports numpy, numba and
+    the engine (about half a second, paid by every run); a forked one starts
+    with all of that loaded. Forking is only safe while this process runs a
+    single thread (a progress bar's refresh thread, say, could hold a lock the
+    child needs), and exists only on POSIX systems.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:
@@ -111,8 +126,7 @@ def run_batches(
         for job in jobs:
             finished(_run_one(job))
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(min(workers, total), initializer=_ignore_interrupts) as pool:
+    with _pool_context().Pool(min(workers, total), initializer=_ignore_interrupts) as pool:
         for result in pool.imap_unordered(_run_one, jobs):
             finished(result)
 

@@ -5,25 +5,29 @@ replications ``r`` of a batch, with one ``p`` for all and counts that differ
 little between replications (a few days' deaths among thousands of
 followers, a post's engaged people). numpy draws each element on its own:
 20-30 ns of broadcasting, a ``log`` and an ``exp`` of set-up, then an
-inversion loop as long as the mean. Here the common part is drawn from one
-table instead:
+inversion loop as long as the mean. Here most of it comes from tables:
 
-- ``Bin(n_r, p) = Bin(n_min, p) + Bin(n_r - n_min, p)`` (independent
-  binomials with one ``p`` add up), and ``Poisson(lam_r) = Poisson(lam_min) +
-  Poisson(lam_r - lam_min)``;
-- the common part is inverted through its cumulative probabilities,
-  tabulated once per row and searched through a guide table (Chen and Asau),
-  so each element costs one uniform and a look-up whatever the mean;
-- the remainder, small by construction, is inverted directly.
+- the counts are cut on a fixed grid of width ``w`` (``w * p`` about 2):
+  ``Bin(n, p) = Bin(n_ref, p) + Bin(n - n_ref, p)`` with ``n_ref = w * (n // w)``
+  (independent binomials with one ``p`` add up); likewise ``Poisson(lam) =
+  Poisson(lam_ref) + Poisson(lam - lam_ref)`` on a grid of width 2;
+- ``Bin(n_ref, p)`` is inverted through its cumulative probabilities,
+  tabulated once per call for each grid point present and searched through a
+  guide table (Chen and Asau): one uniform and a look-up whatever the mean;
+- the remainder, of mean below 2, is inverted directly.
 
-Rows that do not fit (counts far apart, means past the table's range) and
-probabilities that differ between replications are drawn element by element
-with numba's port of numpy's own algorithms. Every way draws exactly the
-model's distributions (``tests/test_draws.py`` checks them against the exact
-probabilities); like numpy's inversion, a table stops ten standard deviations
-past the mean, where less than 1e-20 of probability is left. Uniforms come
-from the stream's own ``Generator`` (numba shares its bit generator), one per
-part drawn, in element order, so results depend only on the stream.
+Every element consumes exactly two uniforms of the stream's ``Generator``
+(numba shares its bit generator), in element order, and its draw depends
+only on its own count and those two uniforms: never on the other
+replications. That keeps common random numbers intact: a replication in the
+same state in the shocked and the calm world draws the same numbers, and one
+in a nearby state draws nearby numbers (inversion is monotone). Elements the
+tables do not fit (very large means, a probability that differs between
+replications, too many grid points) are drawn exactly by inversion from the
+mode (one uniform, the pmf at the mode from log-gamma). Every path draws
+exactly the model's distributions (``tests/test_draws.py`` checks them
+against exact probabilities); like numpy's inversion, tables stop ten
+standard deviations past the mean, where less than 1e-20 is left.
 
 The fused kernels (:func:`settle`, :func:`engage`) exist because each call
 into compiled code that takes a ``Generator`` costs a few microseconds: a
@@ -39,59 +43,56 @@ from numba import njit
 
 __all__ = ["binomial", "engage", "poisson", "settle"]
 
+BINOMIAL_GRID_MEAN = 0.25
+"""Mean of a binomial remainder at most: the grid's width times ``p``."""
+POISSON_GRID_WIDTH = 0.5
+"""Width of the grid of Poisson means: the largest mean of a remainder."""
 TABLE_MEAN_LIMIT = 600.0
-"""Largest common mean tabulated: ``exp(-mean)`` stays a normal float, the table short."""
+"""Largest mean tabulated: ``exp(-mean)`` stays a normal float, the table short."""
 TABLE_START_LIMIT = 700.0
 """Largest ``-n log(1 - p)`` tabulated: ``(1 - p) ** n``, where a binomial table starts,
 underflows to 0 past about 745 (so for ``p`` near 1/2 well before the mean limit)."""
-REMAINDER_MEAN_LIMIT = 20.0
-"""Largest remainder mean inverted element by element before the per-element algorithms win."""
+TABLES_LIMIT = 256
+"""Most grid points tabulated in one row; past it, elements are drawn one by one."""
 
 
 @njit(cache=True, nogil=True)
-def _guide(cumulative):  # type: ignore[no-untyped-def]
-    """``guide[j]``: the smallest ``k`` with ``cumulative[k] >= j / size`` (Chen and Asau)."""
-    size = cumulative.size
-    guide = np.empty(size, dtype=np.int64)
+def _guide_into(cumulative, length, guide):  # type: ignore[no-untyped-def]
+    """``guide[j]``: the smallest ``k`` with ``cumulative[k] >= j / length`` (Chen and Asau)."""
     value = 0
-    for bucket in range(size):
-        level = bucket / size
-        while value < size - 1 and cumulative[value] < level:
+    for bucket in range(length):
+        level = bucket / length
+        while value < length - 1 and cumulative[value] < level:
             value += 1
         guide[bucket] = value
-    return guide
 
 
 @njit(cache=True, nogil=True)
-def _search(cumulative, guide, uniform):  # type: ignore[no-untyped-def]
+def _search(cumulative, guide, length, uniform):  # type: ignore[no-untyped-def]
     """The smallest ``k`` with ``uniform <= cumulative[k]`` (the last one past the table)."""
-    last = cumulative.size - 1
-    value = guide[min(int(uniform * guide.size), guide.size - 1)]
-    while value < last and cumulative[value] < uniform:
+    value = guide[min(int(uniform * length), length - 1)]
+    while value < length - 1 and cumulative[value] < uniform:
         value += 1
     return value
 
 
 @njit(cache=True, nogil=True)
-def _span(values):  # type: ignore[no-untyped-def]
-    """Smallest and largest positive value (0, 0 when there is none)."""
-    smallest, largest = 0.0, 0.0
-    for value in values:
-        if value > 0:
-            if smallest == 0.0 or value < smallest:
-                smallest = value
-            if value > largest:
-                largest = value
-    return smallest, largest
+def _binomial_bound(trials, chance):  # type: ignore[no-untyped-def]
+    """Ten standard deviations past the mean, within ``[0, trials]``."""
+    mean = trials * chance
+    return min(trials, int(mean + 10.0 * math.sqrt(mean * (1.0 - chance) + 1.0)))
 
 
 @njit(cache=True, nogil=True)
-def _binomial_cumulative(trials, chance):  # type: ignore[no-untyped-def]
-    """``P(X <= k)`` of ``Bin(trials, chance)`` up to ten deviations past the mean."""
-    mean = trials * chance
-    bound = min(trials, int(mean + 10.0 * math.sqrt(mean * (1.0 - chance) + 1.0)))
+def _poisson_bound(mean):  # type: ignore[no-untyped-def]
+    return int(mean + 10.0 * math.sqrt(mean) + 10.0)
+
+
+@njit(cache=True, nogil=True)
+def _binomial_cumulative_into(trials, chance, cumulative):  # type: ignore[no-untyped-def]
+    """``P(X <= k)`` of ``Bin(trials, chance)`` for ``k`` up to the bound; returns the length."""
+    bound = _binomial_bound(trials, chance)
     odds = chance / (1.0 - chance)
-    cumulative = np.empty(bound + 1)
     probability = math.exp(trials * math.log1p(-chance))
     total = probability
     cumulative[0] = total
@@ -99,14 +100,13 @@ def _binomial_cumulative(trials, chance):  # type: ignore[no-untyped-def]
         probability *= (trials - value + 1) * odds / value
         total += probability
         cumulative[value] = total
-    return cumulative
+    return bound + 1
 
 
 @njit(cache=True, nogil=True)
-def _poisson_cumulative(mean):  # type: ignore[no-untyped-def]
-    """``P(X <= k)`` of ``Poisson(mean)`` up to ten deviations past the mean."""
-    bound = int(mean + 10.0 * math.sqrt(mean) + 10.0)
-    cumulative = np.empty(bound + 1)
+def _poisson_cumulative_into(mean, cumulative):  # type: ignore[no-untyped-def]
+    """``P(X <= k)`` of ``Poisson(mean)`` for ``k`` up to the bound; returns the length."""
+    bound = _poisson_bound(mean)
     probability = math.exp(-mean)
     total = probability
     cumulative[0] = total
@@ -114,58 +114,166 @@ def _poisson_cumulative(mean):  # type: ignore[no-untyped-def]
         probability *= mean / value
         total += probability
         cumulative[value] = total
-    return cumulative
+    return bound + 1
+
+
+@njit(cache=True, nogil=True)
+def _binomial_rest(uniform, rest, chance, log_miss, odds):  # type: ignore[no-untyped-def]
+    """``Bin(rest, chance)`` by inversion from 0 (a small mean)."""
+    mean = rest * chance
+    if rest <= 0 or uniform <= 1.0 - mean:
+        return 0  # (1 - p) ** k >= 1 - k p: below it, inversion stops at 0 (no exp needed)
+    bound = min(rest, int(mean + 10.0 * math.sqrt(mean + 1.0)))
+    extra = 0
+    probability = math.exp(rest * log_miss)
+    while uniform > probability and extra < bound:
+        uniform -= probability
+        extra += 1
+        probability *= (rest - extra + 1) * odds / extra
+    return extra
+
+
+@njit(cache=True, nogil=True)
+def _poisson_rest(uniform, mean):  # type: ignore[no-untyped-def]
+    """``Poisson(mean)`` by inversion from 0 (a small mean)."""
+    if mean <= 0.0 or uniform <= 1.0 - mean:
+        return 0  # exp(-mean) >= 1 - mean: below it, inversion stops at 0
+    bound = _poisson_bound(mean)
+    extra = 0
+    probability = math.exp(-mean)
+    while uniform > probability and extra < bound:
+        uniform -= probability
+        extra += 1
+        probability *= mean / extra
+    return extra
+
+
+@njit(cache=True, nogil=True)
+def _binomial_exact(uniform, trials, chance):  # type: ignore[no-untyped-def]
+    """``Bin(trials, chance)`` from one uniform, searching outward from the mode.
+
+    The probabilities are taken in a fixed order (the mode, then one above and
+    one below, alternately), so this is an exact inversion of that order; its
+    cost grows with the standard deviation, not the mean.
+    """
+    if trials <= 0 or chance <= 0.0:
+        return 0
+    if chance >= 1.0:
+        return trials
+    miss = 1.0 - chance
+    mode = min(trials, int((trials + 1) * chance))
+    log_at_mode = (
+        math.lgamma(trials + 1.0)
+        - math.lgamma(mode + 1.0)
+        - math.lgamma(trials - mode + 1.0)
+        + mode * math.log(chance)
+        + (trials - mode) * math.log1p(-chance)
+    )
+    at_mode = math.exp(log_at_mode)
+    uniform -= at_mode
+    if uniform <= 0.0:
+        return mode
+    high, at_high = mode, at_mode
+    low, at_low = mode, at_mode
+    while high < trials or low > 0:
+        if high < trials:
+            high += 1
+            at_high *= (trials - high + 1) * chance / (high * miss)
+            uniform -= at_high
+            if uniform <= 0.0:
+                return high
+        if low > 0:
+            at_low *= low * miss / ((trials - low + 1) * chance)
+            low -= 1
+            uniform -= at_low
+            if uniform <= 0.0:
+                return low
+    return mode  # rounding left a sliver of probability: give it to the mode
+
+
+@njit(cache=True, nogil=True)
+def _poisson_exact(uniform, mean):  # type: ignore[no-untyped-def]
+    """``Poisson(mean)`` from one uniform, searching outward from the mode (see above)."""
+    if mean <= 0.0:
+        return 0
+    mode = int(mean)
+    at_mode = math.exp(mode * math.log(mean) - mean - math.lgamma(mode + 1.0))
+    uniform -= at_mode
+    if uniform <= 0.0:
+        return mode
+    high, at_high = mode, at_mode
+    low, at_low = mode, at_mode
+    limit = mode + int(40.0 * math.sqrt(mean) + 40.0)
+    while high < limit:
+        high += 1
+        at_high *= mean / high
+        uniform -= at_high
+        if uniform <= 0.0:
+            return high
+        if low > 0:
+            at_low *= low / mean
+            low -= 1
+            uniform -= at_low
+            if uniform <= 0.0:
+                return low
+    return mode
 
 
 @njit(cache=True, nogil=True)
 def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-def]
-    """``out[r] = Bin(trials[r], chance)`` for one row (one ``chance`` for all)."""
+    """``out[r] = Bin(trials[r], chance)``, one ``chance`` for all; two uniforms an element."""
+    size = trials.size
     if chance <= 0.0 or chance >= 1.0:
-        for index in range(trials.size):
+        for index in range(size):
+            generator.random()
+            generator.random()
             out[index] = trials[index] if chance >= 1.0 and trials[index] > 0 else 0
         return
     flipped = chance > 0.5
     small = 1.0 - chance if flipped else chance
-    low, high = _span(trials)
-    smallest = int(low)
     log_miss = math.log1p(-small)
-    if (
-        smallest * small > TABLE_MEAN_LIMIT
-        or -smallest * log_miss > TABLE_START_LIMIT
-        or (high - low) * small > REMAINDER_MEAN_LIMIT
-    ):
-        for index in range(trials.size):
-            count = trials[index]
-            out[index] = generator.binomial(count, chance) if count > 0 else 0
-        return
-    if smallest == 0:
-        out[:] = 0
-        return
-    cumulative = _binomial_cumulative(smallest, small)
-    guide = _guide(cumulative)
     odds = small / (1.0 - small)
-    for index in range(trials.size):
+    width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    first, last = -1, -1
+    for index in range(size):
+        if trials[index] > 0:
+            point = trials[index] // width
+            first = point if first < 0 or point < first else first
+            last = point if point > last else last
+    largest = last * width
+    tabulate = (
+        first >= 0
+        and last - first < TABLES_LIMIT
+        and largest * small <= TABLE_MEAN_LIMIT
+        and -largest * log_miss <= TABLE_START_LIMIT
+    )
+    points = last - first + 1 if tabulate else 1
+    length = _binomial_bound(largest, small) + 1 if tabulate else 1
+    cumulative = np.empty((points, length))
+    guide = np.empty((points, length), dtype=np.int64)
+    lengths = np.zeros(points, dtype=np.int64)
+    for index in range(size):
         count = trials[index]
+        first_uniform = generator.random()
+        second_uniform = generator.random()
         if count <= 0:
             out[index] = 0
             continue
-        value = _search(cumulative, guide, generator.random())
-        rest = count - smallest
-        if rest > 0:
-            uniform = generator.random()
-            mean = rest * small
-            if uniform <= 1.0 - mean:
-                # (1 - p) ** k >= 1 - k p: below it, inversion stops at 0 (no exp needed).
-                extra = 0
-            else:
-                bound = min(rest, int(mean + 10.0 * math.sqrt(mean + 1.0)))
-                extra = 0
-                probability = math.exp(rest * log_miss)
-                while uniform > probability and extra < bound:
-                    uniform -= probability
-                    extra += 1
-                    probability *= (rest - extra + 1) * odds / extra
-            value += extra
+        if tabulate:
+            point = count // width
+            reference = point * width
+            value = 0
+            if reference > 0:
+                slot = point - first
+                if lengths[slot] == 0:
+                    lengths[slot] = _binomial_cumulative_into(
+                        reference, small, cumulative[slot]
+                    )
+                    _guide_into(cumulative[slot], lengths[slot], guide[slot])
+                value = _search(cumulative[slot], guide[slot], lengths[slot], first_uniform)
+            value += _binomial_rest(second_uniform, count - reference, small, log_miss, odds)
+        else:
+            value = _binomial_exact(first_uniform, count, small)
         out[index] = count - value if flipped else value
 
 
@@ -177,43 +285,49 @@ def _binomial_rows(generator, trials, chances, out):  # type: ignore[no-untyped-
             _binomial_row(generator, trials[row], chances[0], out[row])
         else:
             for index in range(trials.shape[1]):
-                count = trials[row, index]
-                out[row, index] = generator.binomial(count, chances[index]) if count > 0 else 0
+                uniform = generator.random()
+                generator.random()
+                out[row, index] = _binomial_exact(uniform, trials[row, index], chances[index])
 
 
 @njit(cache=True, nogil=True)
 def _poisson_rows(generator, means, out):  # type: ignore[no-untyped-def]
-    """``out[g, r] = Poisson(means[g, r])``, per row a table for its smallest mean."""
+    """``out[g, r] = Poisson(means[g, r])``; two uniforms an element."""
     for row in range(means.shape[0]):
-        smallest, largest = _span(means[row])
-        if smallest > TABLE_MEAN_LIMIT or largest - smallest > REMAINDER_MEAN_LIMIT:
-            for index in range(means.shape[1]):
-                mean = means[row, index]
-                out[row, index] = generator.poisson(mean) if mean > 0.0 else 0
-            continue
-        if smallest == 0.0:
-            out[row, :] = 0
-            continue
-        cumulative = _poisson_cumulative(smallest)
-        guide = _guide(cumulative)
-        for index in range(means.shape[1]):
-            mean = means[row, index]
+        values = means[row]
+        first, last = -1, -1
+        for index in range(values.size):
+            if values[index] > 0.0:
+                point = int(values[index] / POISSON_GRID_WIDTH)
+                first = point if first < 0 or point < first else first
+                last = point if point > last else last
+        largest = last * POISSON_GRID_WIDTH
+        tabulate = first >= 0 and last - first < TABLES_LIMIT and largest <= TABLE_MEAN_LIMIT
+        points = last - first + 1 if tabulate else 1
+        length = _poisson_bound(largest) + 1 if tabulate else 1
+        cumulative = np.empty((points, length))
+        guide = np.empty((points, length), dtype=np.int64)
+        lengths = np.zeros(points, dtype=np.int64)
+        for index in range(values.size):
+            mean = values[index]
+            first_uniform = generator.random()
+            second_uniform = generator.random()
             if mean <= 0.0:
                 out[row, index] = 0
                 continue
-            value = _search(cumulative, guide, generator.random())
-            rest = mean - smallest
-            if rest > 0.0:
-                uniform = generator.random()
-                extra = 0
-                if uniform > 1.0 - rest:  # exp(-rest) >= 1 - rest: below it, 0 arrive
-                    bound = int(rest + 10.0 * math.sqrt(rest) + 10.0)
-                    probability = math.exp(-rest)
-                    while uniform > probability and extra < bound:
-                        uniform -= probability
-                        extra += 1
-                        probability *= rest / extra
-                value += extra
+            if tabulate:
+                point = int(mean / POISSON_GRID_WIDTH)
+                reference = point * POISSON_GRID_WIDTH
+                value = 0
+                if point > 0:
+                    slot = point - first
+                    if lengths[slot] == 0:
+                        lengths[slot] = _poisson_cumulative_into(reference, cumulative[slot])
+                        _guide_into(cumulative[slot], lengths[slot], guide[slot])
+                    value = _search(cumulative[slot], guide[slot], lengths[slot], first_uniform)
+                value += _poisson_rest(second_uniform, mean - reference)
+            else:
+                value = _poisson_exact(first_uniform, mean)
             out[row, index] = value
 
 
