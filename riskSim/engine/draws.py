@@ -46,14 +46,24 @@ __all__ = ["binomial", "engage", "poisson", "settle"]
 BINOMIAL_GRID_MEAN = 0.25
 """Mean of a binomial remainder at most: the grid's width times ``p``."""
 POISSON_GRID_WIDTH = 0.5
-"""Width of the grid of Poisson means: the largest mean of a remainder."""
+"""Width of the grid of Poisson means: the largest mean of a remainder (a power of 2, so
+that ``mean * POISSON_GRID_SCALE`` is exact)."""
+POISSON_GRID_SCALE = 1.0 / POISSON_GRID_WIDTH
 TABLE_MEAN_LIMIT = 600.0
 """Largest mean tabulated: ``exp(-mean)`` stays a normal float, the table short."""
 TABLE_START_LIMIT = 700.0
 """Largest ``-n log(1 - p)`` tabulated: ``(1 - p) ** n``, where a binomial table starts,
 underflows to 0 past about 745 (so for ``p`` near 1/2 well before the mean limit)."""
+UNIT = 1.0 / 9007199254740992.0
+"""``2**-53``: a 53-bit integer times this is a double in [0, 1)."""
 TABLES_LIMIT = 256
 """Most grid points tabulated in one row; past it, elements are drawn one by one."""
+
+
+@njit(cache=True, nogil=True)
+def _uniform(raw, index):  # type: ignore[no-untyped-def]
+    """The ``index``-th uniform: ``(x >> 11) / 2**53``, as ``Generator.random`` makes it."""
+    return (raw[index] >> np.uint64(11)) * UNIT
 
 
 @njit(cache=True, nogil=True)
@@ -220,13 +230,14 @@ def _poisson_exact(uniform, mean):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-def]
-    """``out[r] = Bin(trials[r], chance)``, one ``chance`` for all; two uniforms an element."""
+def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-def]
+    """``out[r] = Bin(trials[r], chance)``, one ``chance`` for all.
+
+    Element ``r`` reads the uniforms ``raw[start + 2r]`` and ``raw[start + 2r + 1]``.
+    """
     size = trials.size
     if chance <= 0.0 or chance >= 1.0:
         for index in range(size):
-            generator.random()
-            generator.random()
             out[index] = trials[index] if chance >= 1.0 and trials[index] > 0 else 0
         return
     flipped = chance > 0.5
@@ -234,10 +245,19 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
     log_miss = math.log1p(-small)
     odds = small / (1.0 - small)
     width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    inverse = 1.0 / width
+    grid = np.empty(size, dtype=np.int64)
     first, last = -1, -1
     for index in range(size):
-        if trials[index] > 0:
-            point = trials[index] // width
+        count = trials[index]
+        if count > 0:
+            # count // width without an integer division: a float estimate, corrected
+            point = int(count * inverse)
+            if point * width > count:
+                point -= 1
+            elif (point + 1) * width <= count:
+                point += 1
+            grid[index] = point
             first = point if first < 0 or point < first else first
             last = point if point > last else last
     largest = last * width
@@ -254,13 +274,11 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
     lengths = np.zeros(points, dtype=np.int64)
     for index in range(size):
         count = trials[index]
-        first_uniform = generator.random()
-        second_uniform = generator.random()
         if count <= 0:
             out[index] = 0
             continue
         if tabulate:
-            point = count // width
+            point = grid[index]
             reference = point * width
             value = 0
             if reference > 0:
@@ -270,35 +288,46 @@ def _binomial_row(generator, trials, chance, out):  # type: ignore[no-untyped-de
                         reference, small, cumulative[slot]
                     )
                     _guide_into(cumulative[slot], lengths[slot], guide[slot])
-                value = _search(cumulative[slot], guide[slot], lengths[slot], first_uniform)
-            value += _binomial_rest(second_uniform, count - reference, small, log_miss, odds)
+                value = _search(
+                    cumulative[slot], guide[slot], lengths[slot], _uniform(raw, start + 2 * index)
+                )
+            rest = count - reference
+            if rest > 0:
+                uniform = _uniform(raw, start + 2 * index + 1)
+                value += _binomial_rest(uniform, rest, small, log_miss, odds)
         else:
-            value = _binomial_exact(first_uniform, count, small)
+            value = _binomial_exact(_uniform(raw, start + 2 * index), count, small)
         out[index] = count - value if flipped else value
 
 
 @njit(cache=True, nogil=True)
-def _binomial_rows(generator, trials, chances, out):  # type: ignore[no-untyped-def]
-    """``out[g, r] = Bin(trials[g, r], p_r)``, ``chances`` one for all or one a replication."""
+def _binomial_rows(raw, start, trials, chances, out):  # type: ignore[no-untyped-def]
+    """``out[g, r] = Bin(trials[g, r], p_r)``, ``chances`` one for all or one a replication.
+
+    Reads the uniforms ``raw[start : start + 2 * trials.size]``, two an element in order.
+    """
+    columns = trials.shape[1]
     for row in range(trials.shape[0]):
+        first = start + 2 * row * columns
         if chances.size == 1:
-            _binomial_row(generator, trials[row], chances[0], out[row])
+            _binomial_row(raw, first, trials[row], chances[0], out[row])
         else:
-            for index in range(trials.shape[1]):
-                uniform = generator.random()
-                generator.random()
+            for index in range(columns):
+                uniform = _uniform(raw, first + 2 * index)
                 out[row, index] = _binomial_exact(uniform, trials[row, index], chances[index])
 
 
 @njit(cache=True, nogil=True)
-def _poisson_rows(generator, means, out):  # type: ignore[no-untyped-def]
-    """``out[g, r] = Poisson(means[g, r])``; two uniforms an element."""
+def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
+    """``out[g, r] = Poisson(means[g, r])``; reads ``raw[start : start + 2 * means.size]``."""
+    columns = means.shape[1]
     for row in range(means.shape[0]):
+        first_uniform_of_row = start + 2 * row * columns
         values = means[row]
         first, last = -1, -1
         for index in range(values.size):
             if values[index] > 0.0:
-                point = int(values[index] / POISSON_GRID_WIDTH)
+                point = int(values[index] * POISSON_GRID_SCALE)
                 first = point if first < 0 or point < first else first
                 last = point if point > last else last
         largest = last * POISSON_GRID_WIDTH
@@ -310,13 +339,12 @@ def _poisson_rows(generator, means, out):  # type: ignore[no-untyped-def]
         lengths = np.zeros(points, dtype=np.int64)
         for index in range(values.size):
             mean = values[index]
-            first_uniform = generator.random()
-            second_uniform = generator.random()
+            position = first_uniform_of_row + 2 * index
             if mean <= 0.0:
                 out[row, index] = 0
                 continue
             if tabulate:
-                point = int(mean / POISSON_GRID_WIDTH)
+                point = int(mean * POISSON_GRID_SCALE)
                 reference = point * POISSON_GRID_WIDTH
                 value = 0
                 if point > 0:
@@ -324,31 +352,47 @@ def _poisson_rows(generator, means, out):  # type: ignore[no-untyped-def]
                     if lengths[slot] == 0:
                         lengths[slot] = _poisson_cumulative_into(reference, cumulative[slot])
                         _guide_into(cumulative[slot], lengths[slot], guide[slot])
-                    value = _search(cumulative[slot], guide[slot], lengths[slot], first_uniform)
-                value += _poisson_rest(second_uniform, mean - reference)
+                    value = _search(
+                        cumulative[slot], guide[slot], lengths[slot], _uniform(raw, position)
+                    )
+                rest = mean - reference
+                if rest > 0.0:
+                    value += _poisson_rest(_uniform(raw, position + 1), rest)
             else:
-                value = _poisson_exact(first_uniform, mean)
+                value = _poisson_exact(_uniform(raw, position), mean)
             out[row, index] = value
 
 
 @njit(cache=True, nogil=True)
-def _settle(generator, base, survival, arrivals, thin, arrive, out):  # type: ignore[no-untyped-def]
+def _settle(raw, base, survival, arrivals, thin, arrive, out):  # type: ignore[no-untyped-def]
     """``out = Bin(base, survival) + Poisson(arrivals)``: survivors, then arrivals."""
     if thin:
-        _binomial_rows(generator, base, survival, out)
+        _binomial_rows(raw, 0, base, survival, out)
     else:
         out[:] = base
     if arrive:
         came = np.empty_like(out)
-        _poisson_rows(generator, arrivals, came)
+        _poisson_rows(raw, 2 * base.size if thin else 0, arrivals, came)
         out += came
 
 
 @njit(cache=True, nogil=True)
-def _engage(generator, people, engaged_chance, buying_chance, engaged, buyers):  # type: ignore[no-untyped-def]
+def _engage(raw, people, engaged_chance, buying_chance, engaged, buyers):  # type: ignore[no-untyped-def]
     """``engaged = Bin(people, e)`` for every row, then ``buyers = Bin(engaged[0], b)``."""
-    _binomial_rows(generator, people, engaged_chance, engaged)
-    _binomial_rows(generator, engaged[:1], buying_chance, buyers)
+    _binomial_rows(raw, 0, people, engaged_chance, engaged)
+    _binomial_rows(raw, 2 * people.size, engaged[:1], buying_chance, buyers)
+
+
+def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
+    """The next ``2 * elements`` raw 64-bit outputs of the generator's stream.
+
+    Every element drawn takes exactly two uniforms, so a call knows how many it
+    needs before it starts: taking them in one block of raw integers (turned
+    into uniforms exactly as ``Generator.random`` does) is a fast C loop, and
+    the kernels then need no ``Generator`` (passing one into compiled code costs
+    several microseconds a call).
+    """
+    return generator.bit_generator.random_raw(2 * elements)
 
 
 def _chances(chance: np.ndarray | float) -> np.ndarray:
@@ -394,7 +438,7 @@ def binomial(
     trials = np.asarray(trials)
     rows = _grid(trials, trials.shape, np.int64)
     out = np.empty_like(rows)
-    _binomial_rows(generator, rows, _chances(chance), out)
+    _binomial_rows(_stream(generator, rows.size), 0, rows, _chances(chance), out)
     return out.reshape(trials.shape)
 
 
@@ -404,7 +448,7 @@ def poisson(
     """``Poisson(mean)`` element-wise, ``mean`` broadcast to ``shape`` ``(ndarray[shape])``."""
     rows = _grid(np.asarray(mean), shape, np.float64)
     out = np.empty(rows.shape, dtype=np.int64)
-    _poisson_rows(generator, rows, out)
+    _poisson_rows(_stream(generator, rows.size), 0, rows, out)
     return out.reshape(shape)
 
 
@@ -428,7 +472,8 @@ def settle(
     thin, arrive = survival is not None, arrivals is not None
     chances = _chances(survival) if thin else _NO_CHANCE
     means = _grid(np.asarray(arrivals), base.shape, np.float64) if arrive else _NO_MEANS
-    _settle(generator, rows, chances, means, thin, arrive, out)
+    raw = _stream(generator, rows.size * (int(thin) + int(arrive)))
+    _settle(raw, rows, chances, means, thin, arrive, out)
     return out.reshape(base.shape)
 
 
@@ -452,7 +497,8 @@ def engage(
     rows = _grid(people, people.shape, np.int64)
     engaged = np.empty_like(rows)
     buyers = np.empty((1, rows.shape[1]), dtype=np.int64)
-    _engage(generator, rows, _chances(engaged_chance), _chances(buying_chance), engaged, buyers)
+    raw = _stream(generator, rows.size + rows.shape[1])
+    _engage(raw, rows, _chances(engaged_chance), _chances(buying_chance), engaged, buyers)
     return engaged.reshape(people.shape), buyers[0]
 
 
