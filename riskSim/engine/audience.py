@@ -47,11 +47,18 @@ class LazyCount:
 
     def age(self, keep: Rate, inflow: Rate) -> None:
         """One day: everyone stays with probability ``keep``, then ``inflow`` people arrive."""
+        owned = isinstance(self.arrivals, np.ndarray) and self.arrivals.flags.owndata
         if not _is(keep, 1.0):
             self.survival = self.survival * keep
-            self.arrivals = self.arrivals * keep
+            if owned and np.ndim(keep) == 0:
+                self.arrivals *= keep  # in place: the array is this count's own
+            else:
+                self.arrivals = self.arrivals * keep
         if not _is(inflow, 0.0):
-            self.arrivals = self.arrivals + inflow
+            if owned and np.shape(inflow) == np.shape(self.arrivals):
+                self.arrivals += inflow
+            else:
+                self.arrivals = self.arrivals + inflow
 
     def arrive(self, expected: Rate) -> None:
         """Poisson(``expected``) more people, counted from now."""
@@ -74,6 +81,10 @@ class LazyCount:
         """Nobody is left in the replications ``hit`` (a platform shut down)."""
         self.base = np.where(hit, 0, self.base).astype(self.base.dtype)
         self.arrivals = np.where(hit, 0.0, self.arrivals)
+
+    def total_bound(self) -> float:
+        """At least the sum over everything of :meth:`expected` (survival never exceeds 1)."""
+        return float(np.sum(self.base)) + float(np.sum(self.arrivals))
 
     def expected(self) -> np.ndarray:
         """The count's expectation given what is drawn (for the runaway guard)."""

@@ -67,21 +67,24 @@ def _uniform(raw, index):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _guide_into(cumulative, length, guide):  # type: ignore[no-untyped-def]
-    """``guide[j]``: the smallest ``k`` with ``cumulative[k] >= j / length`` (Chen and Asau)."""
+def _guide_into(cumulative, guide, offset, length):  # type: ignore[no-untyped-def]
+    """``guide[j]``: the smallest ``k`` with ``cumulative[k] >= j / length`` (Chen and Asau).
+
+    Both tables are read and written at ``offset``: one flat block per grid point.
+    """
     value = 0
     for bucket in range(length):
         level = bucket / length
-        while value < length - 1 and cumulative[value] < level:
+        while value < length - 1 and cumulative[offset + value] < level:
             value += 1
-        guide[bucket] = value
+        guide[offset + bucket] = value
 
 
 @njit(cache=True, nogil=True)
-def _search(cumulative, guide, length, uniform):  # type: ignore[no-untyped-def]
+def _search(cumulative, guide, offset, length, uniform):  # type: ignore[no-untyped-def]
     """The smallest ``k`` with ``uniform <= cumulative[k]`` (the last one past the table)."""
-    value = guide[min(int(uniform * length), length - 1)]
-    while value < length - 1 and cumulative[value] < uniform:
+    value = guide[offset + min(int(uniform * length), length - 1)]
+    while value < length - 1 and cumulative[offset + value] < uniform:
         value += 1
     return value
 
@@ -99,31 +102,31 @@ def _poisson_bound(mean):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _binomial_cumulative_into(trials, chance, cumulative):  # type: ignore[no-untyped-def]
-    """``P(X <= k)`` of ``Bin(trials, chance)`` for ``k`` up to the bound; returns the length."""
+def _binomial_cumulative_into(trials, chance, cumulative, offset):  # type: ignore[no-untyped-def]
+    """``P(X <= k)`` of ``Bin(trials, chance)`` up to the bound, at ``offset``; returns a count."""
     bound = _binomial_bound(trials, chance)
     odds = chance / (1.0 - chance)
     probability = math.exp(trials * math.log1p(-chance))
     total = probability
-    cumulative[0] = total
+    cumulative[offset] = total
     for value in range(1, bound + 1):
         probability *= (trials - value + 1) * odds / value
         total += probability
-        cumulative[value] = total
+        cumulative[offset + value] = total
     return bound + 1
 
 
 @njit(cache=True, nogil=True)
-def _poisson_cumulative_into(mean, cumulative):  # type: ignore[no-untyped-def]
-    """``P(X <= k)`` of ``Poisson(mean)`` for ``k`` up to the bound; returns the length."""
+def _poisson_cumulative_into(mean, cumulative, offset):  # type: ignore[no-untyped-def]
+    """``P(X <= k)`` of ``Poisson(mean)`` up to the bound, at ``offset``; returns the length."""
     bound = _poisson_bound(mean)
     probability = math.exp(-mean)
     total = probability
-    cumulative[0] = total
+    cumulative[offset] = total
     for value in range(1, bound + 1):
         probability *= mean / value
         total += probability
-        cumulative[value] = total
+        cumulative[offset + value] = total
     return bound + 1
 
 
@@ -269,8 +272,8 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
     )
     points = last - first + 1 if tabulate else 1
     length = _binomial_bound(largest, small) + 1 if tabulate else 1
-    cumulative = np.empty((points, length))
-    guide = np.empty((points, length), dtype=np.int64)
+    cumulative = np.empty(points * length)
+    guide = np.empty(points * length, dtype=np.int64)
     lengths = np.zeros(points, dtype=np.int64)
     for index in range(size):
         count = trials[index]
@@ -283,14 +286,12 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
             value = 0
             if reference > 0:
                 slot = point - first
+                offset = slot * length
                 if lengths[slot] == 0:
-                    lengths[slot] = _binomial_cumulative_into(
-                        reference, small, cumulative[slot]
-                    )
-                    _guide_into(cumulative[slot], lengths[slot], guide[slot])
-                value = _search(
-                    cumulative[slot], guide[slot], lengths[slot], _uniform(raw, start + 2 * index)
-                )
+                    lengths[slot] = _binomial_cumulative_into(reference, small, cumulative, offset)
+                    _guide_into(cumulative, guide, offset, lengths[slot])
+                uniform = _uniform(raw, start + 2 * index)
+                value = _search(cumulative, guide, offset, lengths[slot], uniform)
             rest = count - reference
             if rest > 0:
                 uniform = _uniform(raw, start + 2 * index + 1)
@@ -334,8 +335,8 @@ def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
         tabulate = first >= 0 and last - first < TABLES_LIMIT and largest <= TABLE_MEAN_LIMIT
         points = last - first + 1 if tabulate else 1
         length = _poisson_bound(largest) + 1 if tabulate else 1
-        cumulative = np.empty((points, length))
-        guide = np.empty((points, length), dtype=np.int64)
+        cumulative = np.empty(points * length)
+        guide = np.empty(points * length, dtype=np.int64)
         lengths = np.zeros(points, dtype=np.int64)
         for index in range(values.size):
             mean = values[index]
@@ -349,12 +350,12 @@ def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
                 value = 0
                 if point > 0:
                     slot = point - first
+                    offset = slot * length
                     if lengths[slot] == 0:
-                        lengths[slot] = _poisson_cumulative_into(reference, cumulative[slot])
-                        _guide_into(cumulative[slot], lengths[slot], guide[slot])
-                    value = _search(
-                        cumulative[slot], guide[slot], lengths[slot], _uniform(raw, position)
-                    )
+                        lengths[slot] = _poisson_cumulative_into(reference, cumulative, offset)
+                        _guide_into(cumulative, guide, offset, lengths[slot])
+                    uniform = _uniform(raw, position)
+                    value = _search(cumulative, guide, offset, lengths[slot], uniform)
                 rest = mean - reference
                 if rest > 0.0:
                     value += _poisson_rest(_uniform(raw, position + 1), rest)

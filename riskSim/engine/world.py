@@ -108,6 +108,17 @@ def _by_status(amount: np.ndarray, target_share: np.ndarray) -> np.ndarray:
     return np.stack([amount * target_share, amount * (1.0 - target_share)])
 
 
+def _status_split(target_share: np.ndarray) -> np.ndarray:
+    """Shares of prospects and others as ``ndarray[2, 1]`` (one for all) or ``ndarray[2, r]``.
+
+    ``split * amount`` is then ``_by_status(amount, target_share)``, in one operation.
+    """
+    share = _uniform(target_share)
+    return np.array([[share], [1.0 - share]]) if isinstance(share, float) else np.stack(
+        [share, 1.0 - share]
+    )
+
+
 class _World:
     def __init__(
         self,
@@ -167,9 +178,20 @@ class _World:
             reach_keep[capture.source] = reach_keep[capture.source] * np.where(
                 active, 1.0 - capture.reach_penalty, 1.0
             )
+        # One float where every replication has the same value (fixed figures): the
+        # per-post arithmetic below is then on floats, with the same results.
         self.base_reach = [
-            channel.organic_reach * keep
+            _uniform(channel.organic_reach * keep)
             for channel, keep in zip(plan.channels, reach_keep, strict=True)
+        ]
+        self.engagement = [_uniform(channel.engagement_rate) for channel in plan.channels]
+        self.buying = [
+            _uniform(channel.click_rate * channel.conversion_rate) for channel in plan.channels
+        ]
+        self.order_value = [_uniform(channel.order_value) for channel in plan.channels]
+        self.share_rate = [_uniform(channel.share_rate) for channel in plan.channels]
+        self.follower_split = [
+            _status_split(channel.growth_target_share) for channel in plan.channels
         ]
         self.captures_from = self._captures_by_source()
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
@@ -275,31 +297,30 @@ class _World:
             self._post(channel, t, mask)
 
     def _post(self, channel: int, t: float, mask: Mask) -> None:
-        params: ChannelParams = self.plan.channels[channel]
         sampler = self.post_samplers[channel]
         people = self._settle(channel)
         reach_factor = self.timeline.reach_factor(channel, t)
         reach = self.base_reach[channel] * reach_factor  # both in [0, 1]: no clipping needed
-        engage = reach * params.engagement_rate
-        buy = params.click_rate * params.conversion_rate * self.timeline.feature_factor(channel, t)
+        engage = reach * self.engagement[channel]
+        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
         if mask is not None:
             people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
         if not needs_engaged:
             # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
             buyers = sampler.binomial(people[PROSPECTS], engage * buy)
-            self._earn(channel, int(t), buyers * params.order_value)
+            self._earn(channel, int(t), buyers * self.order_value[channel])
             self._pay_for_post(channel, t, mask)
             return
         engaged, buyers = sampler.engage(people, engage, buy)  # E_T, E_O, then B from E_T
-        self._earn(channel, int(t), buyers * params.order_value)
+        self._earn(channel, int(t), buyers * self.order_value[channel])
         self._pay_for_post(channel, t, mask)
         if self.shares[channel]:
             # New followers ~ Poisson((E_T + E_O) * share_rate), split into prospects and
             # others: Poisson arrivals, drawn when the channel is next read.
-            followers = engaged.sum(axis=0) * params.share_rate
+            followers = engaged.sum(axis=0) * self.share_rate[channel]
             self._check_growth(channel, t, followers)
-            self.people[channel].arrive(_by_status(followers, params.growth_target_share))
+            self.people[channel].arrive(self.follower_split[channel] * followers)
         self._capture(channel, t, engaged)
 
     def _check_growth(self, channel: int, t: float, followers: np.ndarray) -> None:
@@ -308,7 +329,10 @@ class _World:
         Raises:
             InvalidInputError: naming the channel's share_rate.
         """
-        expected = self.people[channel].expected().sum(axis=0)
+        people = self.people[channel]
+        if people.total_bound() + float(followers.sum()) <= AUDIENCE_LIMIT:
+            return  # every replication together is below it: so is each (the usual case)
+        expected = people.expected().sum(axis=0)
         if np.max(expected + followers) <= AUDIENCE_LIMIT:
             return
         name = self.plan.channels[channel].name
@@ -335,9 +359,12 @@ class _World:
     def _capture(self, channel: int, t: float, engaged: np.ndarray) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
         for capture, sampler in self.captures_from[channel]:
-            evacuating = self.timeline.evacuating(channel, t)
-            boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
-            rate = np.clip(capture.rate * boost, 0.0, 1.0)
+            if self.strategy.evacuate:
+                evacuating = self.timeline.evacuating(channel, t)
+                boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
+                rate: Rate = np.clip(capture.rate * boost, 0.0, 1.0)
+            else:
+                rate = _uniform(capture.rate)  # rates are in [0, 1]: nothing to clip
             joined = sampler.binomial(engaged, rate)
             target_alive = self.timeline.alive(capture.target, t)
             if target_alive is not None:
