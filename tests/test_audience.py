@@ -8,6 +8,8 @@ So the count has mean 307.5303 and variance 133.1903.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -113,3 +115,26 @@ def test_a_shutdown_wipes_drawn_and_pending_people() -> None:
     count = five_days(np.full(3, 500.0))
     count.wipe(np.array([True, False, True]))
     np.testing.assert_allclose(count.settle(ExpectedValueSampler()), [0.0, MEAN, 0.0])
+
+
+def test_days_aged_at_once_equal_days_aged_one_by_one() -> None:
+    """age_days(k): the survival times keep**k, arrivals thinned and fed as over k days."""
+    inflow = np.array([[2.0, 4.0], [6.0, 8.0]])
+    one_by_one = LazyCount(np.array([[100.0, 100.0], [300.0, 300.0]]))
+    one_by_one.arrive(np.array([[1.0, 1.0], [3.0, 3.0]]))
+    at_once = copy.deepcopy(one_by_one)
+    for _ in range(9):
+        one_by_one.age(0.95, inflow)
+    at_once.age_days(9, 0.95, inflow)
+    assert at_once.survival == pytest.approx(0.95**9, rel=1e-14)
+    np.testing.assert_allclose(at_once.arrivals, one_by_one.arrivals, rtol=1e-13)
+    # hand-worked: 1 x 0.95^9 + 2 x (1 - 0.95^9) / 0.05 for the first prospects' cell
+    assert at_once.arrivals[0, 0] == pytest.approx(0.95**9 + 2 * (1 - 0.95**9) / 0.05)
+    sampler = ExpectedValueSampler()
+    np.testing.assert_allclose(at_once.settle(sampler), one_by_one.settle(sampler), rtol=1e-13)
+
+
+def test_aging_nothing_keeps_a_count_with_nothing_to_draw() -> None:
+    count = LazyCount(np.full((2, 3), 10))
+    count.age_days(5, 1.0, 0.0)  # no churn, no inflow
+    assert count.survival == 1.0 and count.arrivals == 0.0

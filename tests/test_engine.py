@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import riskSim
+from riskSim.engine import world as world_module
 from riskSim.engine.world import post_times
 from tests.conftest import PLAIN_CHANNEL, build, expected_value
 
@@ -253,6 +254,42 @@ def test_daily_churn_and_inflow() -> None:
     scenario = build(horizon_days=10, channels={"social": channel})
     expected = 500 * 0.99**10 + 10 * (1 - 0.99**10) / 0.01
     assert strategy(expected_value(scenario))["channels"]["social"]["audience_end"] == pytest.approx(expected)
+
+
+def test_channels_aged_when_read_match_a_daily_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Churn and inflow applied days at a time when a channel is read, as if every day.
+
+    Shares, captures, week ends and the horizon read the channels at odd days; the
+    figures must be those of a daily update of every channel (expected-value mode).
+    """
+    social = {**PLAIN_CHANNEL, "posts_per_week": 3, "daily_churn": 0.02, "daily_growth": 7,
+              "share_rate": 0.4}
+    email = {"kind": "owned", "audience": 200, "posts_per_week": 1, "organic_reach": 0.3,
+             "daily_churn": 0.01, "daily_growth": 2}
+    scenario = build(
+        horizon_days=60,
+        channels={"social": social, "email": email},
+        strategies={"s": {"capture": [{"from": "social", "to": "email", "rate": 0.2}]}},
+    )
+    lazy = expected_value(scenario)
+    monkeypatch.setattr(
+        world_module._World, "_catch_up", lambda self, channel: self.people[channel]
+    )
+    original_init = world_module._World.__init__
+
+    def daily_everywhere(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
+        self.ages_when_read = [False] * len(self.people)
+        self.changes_daily = list(self.played)
+
+    monkeypatch.setattr(world_module._World, "__init__", daily_everywhere)
+    daily = expected_value(scenario)
+    for name in ("social", "email"):
+        for figure in ("revenue", "cost", "audience_end"):
+            assert strategy(lazy, "s")["channels"][name][figure] == pytest.approx(
+                strategy(daily, "s")["channels"][name][figure], rel=1e-12
+            )
+    assert strategy(lazy, "s")["channels"]["email"]["audience_end"] > 200  # captures arrived
 
 
 def test_running_cost_of_the_audience() -> None:

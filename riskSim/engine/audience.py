@@ -60,6 +60,21 @@ class LazyCount:
             else:
                 self.arrivals = self.arrivals + inflow
 
+    def age_days(self, days: int, keep: float, inflow: Rate) -> None:
+        """``days`` days of :meth:`age` with the same ``keep`` and ``inflow``, in two operations.
+
+        After ``k`` days the survival is multiplied by ``keep ** k`` and the arrivals
+        become ``arrivals * keep ** k + inflow * (1 + keep + ... + keep ** (k - 1))``.
+        """
+        factor, growth = 1.0, 0.0
+        for _ in range(days):
+            factor *= keep
+            growth = growth * keep + 1.0
+        if factor != 1.0:
+            self.survival = self.survival * factor
+        if not _is(inflow, 0.0) or factor != 1.0:
+            self.arrivals = self.arrivals * factor + inflow * growth
+
     def arrive(self, expected: Rate) -> None:
         """Poisson(``expected``) more people, counted from now."""
         self.arrivals = self.arrivals + expected

@@ -209,15 +209,32 @@ class _World:
         self.pays_members = [
             bool(np.any(channel.cost_per_member_per_month > 0)) for channel in plan.channels
         ]
+        # Channels whose days only age their audience by the same churn and inflow are
+        # aged when next read, all the days since at once (see _catch_up); the others
+        # keep a daily update.
+        self.ages_when_read = [
+            isinstance(self.churn[index], float)
+            and not self.exodus[index]
+            and not self.timeline.shutdowns(index)
+            and not self.advertises[index]
+            and not self.pays_members[index]
+            for index in range(channel_count)
+        ]
         self.changes_daily = [
             index
             for index in self.played
-            if bool(np.any(plan.channels[index].daily_churn > 0))
-            or self.exodus[index]
-            or self.grows[index]
-            or self.advertises[index]
-            or self.pays_members[index]
+            if not self.ages_when_read[index]
+            and (
+                bool(np.any(plan.channels[index].daily_churn > 0))
+                or self.exodus[index]
+                or self.grows[index]
+                or self.advertises[index]
+                or self.pays_members[index]
+            )
         ]
+        self.days_done = math.ceil(self.start_time)
+        """Daily updates that have happened (days ``0 .. days_done - 1``)."""
+        self.aged_to = [self.days_done] * channel_count
         if start is not None:
             self._resume(start)
 
@@ -235,9 +252,18 @@ class _World:
             audience, prospects = np.rint(audience), np.rint(prospects)
         return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
 
+    def _catch_up(self, channel: int) -> LazyCount:
+        """The channel's people, aged by every daily update since they were last read."""
+        people = self.people[channel]
+        days = self.days_done - self.aged_to[channel]
+        if days > 0 and self.ages_when_read[channel]:
+            people.age_days(days, 1.0 - float(self.churn[channel]), self.inflow[channel])
+        self.aged_to[channel] = self.days_done
+        return people
+
     def _settle(self, channel: int) -> np.ndarray:
         """Draw the channel's people now: ``ndarray[2, replications]`` (prospects, others)."""
-        return self.people[channel].settle(self.daily_samplers[channel])
+        return self._catch_up(channel).settle(self.daily_samplers[channel])
 
     def _audience(self, channel: int) -> np.ndarray:
         """Draw the channel's audience now."""
@@ -369,7 +395,7 @@ class _World:
             target_alive = self.timeline.alive(capture.target, t)
             if target_alive is not None:
                 joined = joined * target_alive
-            self.people[capture.target].add(joined, self.daily_samplers[capture.target])
+            self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
             self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
 
     # --- shocks ------------------------------------------------------------
@@ -392,7 +418,7 @@ class _World:
                 for shock in self.timeline.shutdowns(channel):
                     hit = shock.onset == t
                     if hit.any():
-                        self.people[channel].wipe(hit)
+                        self._catch_up(channel).wipe(hit)
 
     # --- daily update ------------------------------------------------------
 
@@ -401,6 +427,7 @@ class _World:
         priority = 1 + len(self.plan.channels)
         for day in range(math.ceil(self.start_time), horizon):
             yield self.clock.wake(day, priority)
+            self.days_done = day + 1
             for channel in self.changes_daily:
                 self._daily_update(channel, day)
             if (day + 1) % DAYS_PER_WEEK == 0 or day == horizon - 1:
@@ -464,6 +491,8 @@ class _World:
         ]
 
     def _snapshot(self) -> WorldState:
+        for channel in range(len(self.people)):
+            self._catch_up(channel)  # a resumed world starts with every count aged
         return WorldState(
             time=self.clock.now,
             people=self.people,
