@@ -112,9 +112,7 @@ class WorldTotals:
             channel_audience_end=record.audience_end,
             weekly_revenue=weekly_revenue,
             weekly_revenue_sum=weekly_revenue.sum(axis=1),
-            weekly_rented_revenue_sum=np.add.reduceat(
-                record.daily_rented_revenue, week_starts, axis=0
-            ).sum(axis=1),
+            weekly_rented_revenue_sum=record.weekly_rented_revenue,
             weekly_rented_audience_sum=record.weekly_rented_audience,
             weekly_owned_audience_sum=record.weekly_owned_audience,
         )

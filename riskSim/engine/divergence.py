@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from riskSim.compile import BatchPlan, CompiledShock, CompiledStrategy
-from riskSim.engine.world import WorldRecord, post_times
+from riskSim.engine.world import DAYS_PER_WEEK, WorldRecord, post_times
 
 __all__ = ["Divergence", "assemble", "divergence", "first_divergence"]
 
@@ -132,7 +132,7 @@ def assemble(
         fees=calm.fees.copy(),
         audience_end=calm.audience_end.copy(),
         daily_revenue=calm.daily_revenue.copy(),
-        daily_rented_revenue=calm.daily_rented_revenue.copy(),
+        weekly_rented_revenue=calm.weekly_rented_revenue.copy(),
         weekly_rented_audience=calm.weekly_rented_audience.copy(),
         weekly_owned_audience=calm.weekly_owned_audience.copy(),
         series={},
@@ -146,7 +146,9 @@ def assemble(
             audience_change = after.weekly_audience - before.weekly_audience
             record.daily_revenue += revenue_change
             if plan.channels[channel].kind == "rented":
-                record.daily_rented_revenue += revenue_change
+                record.weekly_rented_revenue += np.add.reduceat(
+                    revenue_change.sum(axis=1), np.arange(0, revenue_change.shape[0], DAYS_PER_WEEK)
+                )
                 record.weekly_rented_audience += audience_change
             else:
                 record.weekly_owned_audience += audience_change

@@ -7,31 +7,37 @@ followers, a post's engaged people). numpy draws each element on its own:
 20-30 ns of broadcasting, a ``log`` and an ``exp`` of set-up, then an
 inversion loop as long as the mean. Here most of it comes from tables:
 
-- the counts are cut on a fixed grid of width ``w`` (``w * p`` about 2):
+- counts are cut on a fixed grid of width ``w`` (``w * p`` about 1/4):
   ``Bin(n, p) = Bin(n_ref, p) + Bin(n - n_ref, p)`` with ``n_ref = w * (n // w)``
   (independent binomials with one ``p`` add up); likewise ``Poisson(lam) =
-  Poisson(lam_ref) + Poisson(lam - lam_ref)`` on a grid of width 2;
+  Poisson(lam_ref) + Poisson(lam - lam_ref)`` on a grid of width 1/2;
 - ``Bin(n_ref, p)`` is inverted through its cumulative probabilities,
   tabulated once per call for each grid point present and searched through a
   guide table (Chen and Asau): one uniform and a look-up whatever the mean;
-- the remainder, of mean below 2, is inverted directly.
+- the remainder, of mean below the grid's width, is inverted directly (mostly
+  one comparison).
 
-Every element consumes exactly two uniforms of the stream's ``Generator``
-(numba shares its bit generator), in element order, and its draw depends
-only on its own count and those two uniforms: never on the other
-replications. That keeps common random numbers intact: a replication in the
-same state in the shocked and the calm world draws the same numbers, and one
-in a nearby state draws nearby numbers (inversion is monotone). Elements the
-tables do not fit (very large means, a probability that differs between
-replications, too many grid points) are drawn exactly by inversion from the
-mode (one uniform, the pmf at the mode from log-gamma). Every path draws
-exactly the model's distributions (``tests/test_draws.py`` checks them
-against exact probabilities); like numpy's inversion, tables stop ten
-standard deviations past the mean, where less than 1e-20 is left.
+Each element's draw is one function of its own count (or mean), its own
+chance and two uniforms of the stream (:func:`_binomial_one`), never of the
+other replications of the batch: a row whose grid points are too many to
+cache walks each element's table instead of looking it up, a reference count
+too large for a table is drawn whole by inversion outward from the mode, a
+probability that differs between replications goes through the same
+function, and all of these give exactly what the cached path gives where both
+apply. That keeps common random numbers intact: a replication in the same
+state in the shocked and the calm world draws the same numbers, and one in a
+nearby state nearby numbers (inversion is monotone within a grid cell).
+Every element takes exactly two uniforms, in element order, so a call knows
+its uniforms in advance: they are read as one block of the bit generator's
+raw output (turned into doubles exactly as ``Generator.random`` does),
+which also spares passing a ``Generator`` into compiled code (several
+microseconds a call). Every path draws exactly the model's distributions
+(``tests/test_draws.py`` checks them against exact probabilities); like
+numpy's inversion, tables stop ten standard deviations past the mean, where
+less than 1e-20 is left.
 
-The fused kernels (:func:`settle`, :func:`engage`) exist because each call
-into compiled code that takes a ``Generator`` costs a few microseconds: a
-post makes two calls, not five.
+The fused kernels (:func:`settle`, :func:`engage`) exist because every call
+from Python costs a few microseconds: a post makes two calls, not five.
 """
 
 from __future__ import annotations
@@ -188,7 +194,9 @@ def _binomial_exact(uniform, trials, chance):  # type: ignore[no-untyped-def]
         return mode
     high, at_high = mode, at_mode
     low, at_low = mode, at_mode
-    while high < trials or low > 0:
+    steps = int(40.0 * math.sqrt(trials * chance * miss) + 40.0)
+    while (high < trials or low > 0) and steps > 0:
+        steps -= 1
         if high < trials:
             high += 1
             at_high *= (trials - high + 1) * chance / (high * miss)
@@ -233,10 +241,90 @@ def _poisson_exact(uniform, mean):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _binomial_walk(trials, chance, uniform):  # type: ignore[no-untyped-def]
+    """What :func:`_search` finds in ``Bin(trials, chance)``'s table, without the table.
+
+    The same probabilities, summed in the same order, walked up to ``uniform``:
+    for a replication whose ``p`` no other shares (cost: the value drawn).
+    """
+    bound = _binomial_bound(trials, chance)
+    odds = chance / (1.0 - chance)
+    probability = math.exp(trials * math.log1p(-chance))
+    total = probability
+    value = 0
+    while value < bound and total < uniform:
+        value += 1
+        probability *= (trials - value + 1) * odds / value
+        total += probability
+    return value
+
+
+@njit(cache=True, nogil=True)
+def _poisson_walk(mean, uniform):  # type: ignore[no-untyped-def]
+    """What :func:`_search` finds in ``Poisson(mean)``'s table, without the table."""
+    bound = _poisson_bound(mean)
+    probability = math.exp(-mean)
+    total = probability
+    value = 0
+    while value < bound and total < uniform:
+        value += 1
+        probability *= mean / value
+        total += probability
+    return value
+
+
+@njit(cache=True, nogil=True)
+def _grid_point(count, width, inverse):  # type: ignore[no-untyped-def]
+    """``count // width`` without an integer division: a float estimate, corrected."""
+    point = int(count * inverse)
+    if point * width > count:
+        point -= 1
+    elif (point + 1) * width <= count:
+        point += 1
+    return point
+
+
+@njit(cache=True, nogil=True)
+def _binomial_fits(reference, small, log_miss):  # type: ignore[no-untyped-def]
+    """Whether ``Bin(reference, small)`` is drawn from a table (else from the mode)."""
+    return reference * small <= TABLE_MEAN_LIMIT and -reference * log_miss <= TABLE_START_LIMIT
+
+
+@njit(cache=True, nogil=True)
+def _binomial_one(count, chance, first_uniform, second_uniform):  # type: ignore[no-untyped-def]
+    """``Bin(count, chance)`` for one replication: the definition every path follows.
+
+    ``p > 1/2`` draws the failures. The count is cut at its grid point; a
+    reference count that fits a table is inverted with the first uniform and the
+    rest with the second; one that does not is drawn whole from the mode with the
+    first. The cached tables of :func:`_binomial_row` give exactly these values.
+    """
+    if count <= 0 or chance <= 0.0:
+        return 0
+    if chance >= 1.0:
+        return count
+    flipped = chance > 0.5
+    small = 1.0 - chance if flipped else chance
+    log_miss = math.log1p(-small)
+    width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    reference = _grid_point(count, width, 1.0 / width) * width
+    if _binomial_fits(reference, small, log_miss):
+        value = _binomial_walk(reference, small, first_uniform) if reference > 0 else 0
+        value += _binomial_rest(
+            second_uniform, count - reference, small, log_miss, small / (1.0 - small)
+        )
+    else:
+        value = _binomial_exact(first_uniform, count, small)
+    return count - value if flipped else value
+
+
+@njit(cache=True, nogil=True)
 def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-def]
-    """``out[r] = Bin(trials[r], chance)``, one ``chance`` for all.
+    """``out[r] = Bin(trials[r], chance)``, one ``chance`` for all: :func:`_binomial_one`.
 
     Element ``r`` reads the uniforms ``raw[start + 2r]`` and ``raw[start + 2r + 1]``.
+    The reference counts' tables are built once per grid point present, when
+    they span fewer than ``TABLES_LIMIT`` points; otherwise each is walked.
     """
     size = trials.size
     if chance <= 0.0 or chance >= 1.0:
@@ -249,29 +337,22 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
     odds = small / (1.0 - small)
     width = max(1, int(BINOMIAL_GRID_MEAN / small))
     inverse = 1.0 / width
-    grid = np.empty(size, dtype=np.int64)
+    grid = np.empty(size, dtype=np.int64)  # the grid point, or -1: drawn from the mode
     first, last = -1, -1
     for index in range(size):
         count = trials[index]
         if count > 0:
-            # count // width without an integer division: a float estimate, corrected
-            point = int(count * inverse)
-            if point * width > count:
-                point -= 1
-            elif (point + 1) * width <= count:
-                point += 1
-            grid[index] = point
-            first = point if first < 0 or point < first else first
-            last = point if point > last else last
-    largest = last * width
-    tabulate = (
-        first >= 0
-        and last - first < TABLES_LIMIT
-        and largest * small <= TABLE_MEAN_LIMIT
-        and -largest * log_miss <= TABLE_START_LIMIT
-    )
-    points = last - first + 1 if tabulate else 1
-    length = _binomial_bound(largest, small) + 1 if tabulate else 1
+            point = _grid_point(count, width, inverse)
+            if _binomial_fits(point * width, small, log_miss):
+                grid[index] = point
+                if point > 0:
+                    first = point if first < 0 or point < first else first
+                    last = point if point > last else last
+            else:
+                grid[index] = -1
+    cached = first >= 0 and last - first < TABLES_LIMIT
+    points = last - first + 1 if cached else 1
+    length = _binomial_bound(last * width, small) + 1 if cached else 1
     cumulative = np.empty(points * length)
     guide = np.empty(points * length, dtype=np.int64)
     lengths = np.zeros(points, dtype=np.int64)
@@ -280,24 +361,29 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
         if count <= 0:
             out[index] = 0
             continue
-        if tabulate:
-            point = grid[index]
-            reference = point * width
+        point = grid[index]
+        reference = point * width
+        first_uniform = _uniform(raw, start + 2 * index)
+        if point >= 0:
             value = 0
             if reference > 0:
-                slot = point - first
-                offset = slot * length
-                if lengths[slot] == 0:
-                    lengths[slot] = _binomial_cumulative_into(reference, small, cumulative, offset)
-                    _guide_into(cumulative, guide, offset, lengths[slot])
-                uniform = _uniform(raw, start + 2 * index)
-                value = _search(cumulative, guide, offset, lengths[slot], uniform)
+                if cached:
+                    slot = point - first
+                    offset = slot * length
+                    if lengths[slot] == 0:
+                        lengths[slot] = _binomial_cumulative_into(
+                            reference, small, cumulative, offset
+                        )
+                        _guide_into(cumulative, guide, offset, lengths[slot])
+                    value = _search(cumulative, guide, offset, lengths[slot], first_uniform)
+                else:
+                    value = _binomial_walk(reference, small, first_uniform)
             rest = count - reference
             if rest > 0:
                 uniform = _uniform(raw, start + 2 * index + 1)
                 value += _binomial_rest(uniform, rest, small, log_miss, odds)
         else:
-            value = _binomial_exact(_uniform(raw, start + 2 * index), count, small)
+            value = _binomial_exact(first_uniform, count, small)
         out[index] = count - value if flipped else value
 
 
@@ -314,13 +400,22 @@ def _binomial_rows(raw, start, trials, chances, out):  # type: ignore[no-untyped
             _binomial_row(raw, first, trials[row], chances[0], out[row])
         else:
             for index in range(columns):
-                uniform = _uniform(raw, first + 2 * index)
-                out[row, index] = _binomial_exact(uniform, trials[row, index], chances[index])
+                out[row, index] = _binomial_one(
+                    trials[row, index],
+                    chances[index],
+                    _uniform(raw, first + 2 * index),
+                    _uniform(raw, first + 2 * index + 1),
+                )
 
 
 @njit(cache=True, nogil=True)
 def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
-    """``out[g, r] = Poisson(means[g, r])``; reads ``raw[start : start + 2 * means.size]``."""
+    """``out[g, r] = Poisson(means[g, r])``; reads ``raw[start : start + 2 * means.size]``.
+
+    Per element: the mean is cut at its grid point; a reference mean that fits a
+    table is inverted with the first uniform and the rest with the second; a
+    larger one is drawn whole from the mode with the first.
+    """
     columns = means.shape[1]
     for row in range(means.shape[0]):
         first_uniform_of_row = start + 2 * row * columns
@@ -329,12 +424,12 @@ def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
         for index in range(values.size):
             if values[index] > 0.0:
                 point = int(values[index] * POISSON_GRID_SCALE)
-                first = point if first < 0 or point < first else first
-                last = point if point > last else last
-        largest = last * POISSON_GRID_WIDTH
-        tabulate = first >= 0 and last - first < TABLES_LIMIT and largest <= TABLE_MEAN_LIMIT
-        points = last - first + 1 if tabulate else 1
-        length = _poisson_bound(largest) + 1 if tabulate else 1
+                if point > 0 and point * POISSON_GRID_WIDTH <= TABLE_MEAN_LIMIT:
+                    first = point if first < 0 or point < first else first
+                    last = point if point > last else last
+        cached = first >= 0 and last - first < TABLES_LIMIT
+        points = last - first + 1 if cached else 1
+        length = _poisson_bound(last * POISSON_GRID_WIDTH) + 1 if cached else 1
         cumulative = np.empty(points * length)
         guide = np.empty(points * length, dtype=np.int64)
         lengths = np.zeros(points, dtype=np.int64)
@@ -344,18 +439,21 @@ def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
             if mean <= 0.0:
                 out[row, index] = 0
                 continue
-            if tabulate:
-                point = int(mean * POISSON_GRID_SCALE)
-                reference = point * POISSON_GRID_WIDTH
+            point = int(mean * POISSON_GRID_SCALE)
+            reference = point * POISSON_GRID_WIDTH
+            if reference <= TABLE_MEAN_LIMIT:
                 value = 0
                 if point > 0:
-                    slot = point - first
-                    offset = slot * length
-                    if lengths[slot] == 0:
-                        lengths[slot] = _poisson_cumulative_into(reference, cumulative, offset)
-                        _guide_into(cumulative, guide, offset, lengths[slot])
                     uniform = _uniform(raw, position)
-                    value = _search(cumulative, guide, offset, lengths[slot], uniform)
+                    if cached:
+                        slot = point - first
+                        offset = slot * length
+                        if lengths[slot] == 0:
+                            lengths[slot] = _poisson_cumulative_into(reference, cumulative, offset)
+                            _guide_into(cumulative, guide, offset, lengths[slot])
+                        value = _search(cumulative, guide, offset, lengths[slot], uniform)
+                    else:
+                        value = _poisson_walk(reference, uniform)
                 rest = mean - reference
                 if rest > 0.0:
                     value += _poisson_rest(_uniform(raw, position + 1), rest)
@@ -396,18 +494,26 @@ def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
     return generator.bit_generator.random_raw(2 * elements)
 
 
-def _chances(chance: np.ndarray | float) -> np.ndarray:
-    """A probability as the kernels take it: one value if all are equal, else one a replication."""
+def _chances(chance: np.ndarray | float, replications: int) -> np.ndarray:
+    """A probability as the kernels take it: one value if all are equal, else one a replication.
+
+    Raises:
+        ValueError: an array that is not one value per replication (the kernels
+            index it by replication and do not check bounds).
+    """
     if isinstance(chance, float):
         return np.array([chance])
     values = np.asarray(chance, dtype=np.float64)
     if values.ndim == 0:
         return values.reshape(1)
-    first = values.flat[0]
+    if values.ndim != 1 or values.size != replications:
+        raise ValueError(
+            f"chance(shape={values.shape}) must be one value or one per replication "
+            f"({replications})."
+        )
+    first = values[0]
     if bool(np.all(values == first)):
         return np.array([first])
-    if values.ndim != 1:
-        raise ValueError(f"chance(={values.shape}) must be one value or one per replication.")
     return np.ascontiguousarray(values)
 
 
@@ -439,7 +545,7 @@ def binomial(
     trials = np.asarray(trials)
     rows = _grid(trials, trials.shape, np.int64)
     out = np.empty_like(rows)
-    _binomial_rows(_stream(generator, rows.size), 0, rows, _chances(chance), out)
+    _binomial_rows(_stream(generator, rows.size), 0, rows, _chances(chance, rows.shape[1]), out)
     return out.reshape(trials.shape)
 
 
@@ -471,7 +577,7 @@ def settle(
     rows = _grid(base, base.shape, np.int64)
     out = np.empty_like(rows)
     thin, arrive = survival is not None, arrivals is not None
-    chances = _chances(survival) if thin else _NO_CHANCE
+    chances = _chances(survival, rows.shape[1]) if thin else _NO_CHANCE
     means = _grid(np.asarray(arrivals), base.shape, np.float64) if arrive else _NO_MEANS
     raw = _stream(generator, rows.size * (int(thin) + int(arrive)))
     _settle(raw, rows, chances, means, thin, arrive, out)
@@ -499,7 +605,9 @@ def engage(
     engaged = np.empty_like(rows)
     buyers = np.empty((1, rows.shape[1]), dtype=np.int64)
     raw = _stream(generator, rows.size + rows.shape[1])
-    _engage(raw, rows, _chances(engaged_chance), _chances(buying_chance), engaged, buyers)
+    columns = rows.shape[1]
+    engaged_chances = _chances(engaged_chance, columns)
+    _engage(raw, rows, engaged_chances, _chances(buying_chance, columns), engaged, buyers)
     return engaged.reshape(people.shape), buyers[0]
 
 

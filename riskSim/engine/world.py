@@ -80,7 +80,9 @@ class WorldRecord:
 
     Attributes:
         revenue, cost, fees, audience_end: ``ndarray[channels, replications]``.
-        daily_revenue, daily_rented_revenue: ``ndarray[horizon_days, replications]``.
+        daily_revenue: ``ndarray[horizon_days, replications]``.
+        weekly_rented_revenue: revenue on rented channels summed over the
+            replications, per week, ``ndarray[weeks]`` (only this sum is reported).
         weekly_rented_audience, weekly_owned_audience: sums over replications at
             each week's last daily update, ``ndarray[weeks]``.
         series: the tracked channels' own daily revenue and weekly audience.
@@ -91,7 +93,7 @@ class WorldRecord:
     fees: np.ndarray
     audience_end: np.ndarray
     daily_revenue: np.ndarray
-    daily_rented_revenue: np.ndarray
+    weekly_rented_revenue: np.ndarray
     weekly_rented_audience: np.ndarray
     weekly_owned_audience: np.ndarray
     series: dict[int, ChannelSeries]
@@ -164,7 +166,7 @@ class _World:
             fees=np.zeros((channel_count, size)),
             audience_end=np.zeros((channel_count, size)),
             daily_revenue=np.zeros((horizon, size)),
-            daily_rented_revenue=np.zeros((horizon, size)),
+            weekly_rented_revenue=np.zeros(weeks),
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
             series={
@@ -273,7 +275,7 @@ class _World:
         self.record.revenue[channel] += revenue
         self.record.daily_revenue[day] += revenue
         if self.rented[channel]:
-            self.record.daily_rented_revenue[day] += revenue
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
         series = self.record.series.get(channel)
         if series is not None:
             series.daily_revenue[day] += revenue
