@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
 __all__ = [
     "RECOVERY_LEVEL",
@@ -67,11 +68,27 @@ def herfindahl(amounts: np.ndarray) -> float:
     return float((shares**2).sum())
 
 
-def _trailing(daily: np.ndarray, window: int) -> np.ndarray:
-    cumulative = np.cumsum(daily, axis=0)
-    trailing = cumulative.copy()
-    trailing[window:] -= cumulative[:-window]
-    return trailing
+@njit(cache=True, nogil=True)
+def _last_short_days(shocked, calm, start, window, level, last_short):  # type: ignore[no-untyped-def]
+    """Per replication, the last day from ``start`` on whose trailing revenue is short.
+
+    ``shocked`` and ``calm`` are cumulative daily revenue ``ndarray[days, replications]``;
+    trailing revenue is the difference over ``window`` days, and short means below
+    ``level`` of the calm world's (less a relative 1e-9, so equal worlds never are).
+    ``-1`` where no day is. One pass in memory order, instead of a dozen full arrays.
+    """
+    days, replications = shocked.shape
+    last_short[:] = -1
+    for day in range(days):
+        for replication in range(replications):
+            shocked_trailing = shocked[day, replication]
+            calm_trailing = calm[day, replication]
+            if day >= window:
+                shocked_trailing -= shocked[day - window, replication]
+                calm_trailing -= calm[day - window, replication]
+            tolerance = 1e-9 * abs(calm_trailing)
+            if shocked_trailing < level * calm_trailing - tolerance and day >= start[replication]:
+                last_short[replication] = day
 
 
 def recovery_days(
@@ -92,15 +109,17 @@ def recovery_days(
         recovers); ``nan`` where no shock happened.
     """
     days = shocked_daily.shape[0]
-    shocked_trailing = _trailing(shocked_daily, RECOVERY_WINDOW_DAYS)
-    calm_trailing = _trailing(calm_daily, RECOVERY_WINDOW_DAYS)
-    tolerance = 1e-9 * np.abs(calm_trailing)
-    short = shocked_trailing < RECOVERY_LEVEL * calm_trailing - tolerance
     happened = first_onset < days
     start = np.where(happened, np.floor(np.where(happened, first_onset, 0)), 0).astype(np.int64)
-    day_index = np.arange(days)[:, None]
-    short_after_onset = short & (day_index >= start[None, :])
-    last_short = np.where(short_after_onset, day_index, -1).max(axis=0)
+    last_short = np.empty(start.size, dtype=np.int64)
+    _last_short_days(
+        np.cumsum(shocked_daily, axis=0),
+        np.cumsum(calm_daily, axis=0),
+        start,
+        RECOVERY_WINDOW_DAYS,
+        RECOVERY_LEVEL,
+        last_short,
+    )
     recovered_on = np.maximum(last_short + 1, start)
     result = (recovered_on - start).astype(float)
     result[last_short == days - 1] = math.inf
