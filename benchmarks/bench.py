@@ -47,7 +47,7 @@ sys.exit(code)
 
 @dataclass(frozen=True)
 class Counts:
-    """Replication counts of one bench run (chosen to keep `make bench` under ~8 min)."""
+    """Replication counts of one bench run (chosen to keep `make bench` near a minute)."""
 
     handwritten: int
     risksim: int

@@ -297,7 +297,11 @@ def _binomial_one(count, chance, first_uniform, second_uniform):  # type: ignore
     ``p > 1/2`` draws the failures. The count is cut at its grid point; a
     reference count that fits a table is inverted with the first uniform and the
     rest with the second; one that does not is drawn whole from the mode with the
-    first. The cached tables of :func:`_binomial_row` give exactly these values.
+    first. A count below the first grid point is all rest, inverted with the
+    first uniform: whatever the cell, the first uniform drives the bulk of the
+    draw, so nearby counts (the same replication in the calm and the shocked
+    world) draw nearby values. The cached tables of :func:`_binomial_row` give
+    exactly these values.
     """
     if count <= 0 or chance <= 0.0:
         return 0
@@ -311,7 +315,11 @@ def _binomial_one(count, chance, first_uniform, second_uniform):  # type: ignore
     if _binomial_fits(reference, small, log_miss):
         value = _binomial_walk(reference, small, first_uniform) if reference > 0 else 0
         value += _binomial_rest(
-            second_uniform, count - reference, small, log_miss, small / (1.0 - small)
+            second_uniform if reference > 0 else first_uniform,
+            count - reference,
+            small,
+            log_miss,
+            small / (1.0 - small),
         )
     else:
         value = _binomial_exact(first_uniform, count, small)
@@ -380,8 +388,10 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
                     value = _binomial_walk(reference, small, first_uniform)
             rest = count - reference
             if rest > 0:
-                uniform = _uniform(raw, start + 2 * index + 1)
-                value += _binomial_rest(uniform, rest, small, log_miss, odds)
+                # The larger part takes the first uniform: with no table part, the rest
+                # is the whole draw (see _binomial_one)
+                position = start + 2 * index + (1 if reference > 0 else 0)
+                value += _binomial_rest(_uniform(raw, position), rest, small, log_miss, odds)
         else:
             value = _binomial_exact(first_uniform, count, small)
         out[index] = count - value if flipped else value
@@ -456,7 +466,8 @@ def _poisson_rows(raw, start, means, out):  # type: ignore[no-untyped-def]
                         value = _poisson_walk(reference, uniform)
                 rest = mean - reference
                 if rest > 0.0:
-                    value += _poisson_rest(_uniform(raw, position + 1), rest)
+                    # below the first grid point the rest is the whole draw: first uniform
+                    value += _poisson_rest(_uniform(raw, position + (1 if point > 0 else 0)), rest)
             else:
                 value = _poisson_exact(_uniform(raw, position), mean)
             out[row, index] = value
