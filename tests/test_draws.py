@@ -446,6 +446,10 @@ def test_equal_counts_use_the_table_and_match_the_exact_pmf() -> None:
         (4000, 4200, 0.0035),  # grid width 71: 3 grid points apart, remainders 24 and 11
         (4000, 4300, 0.05),  # width 5: table means 200 and 215
         (1000, 1040, 0.4),  # width 1, p near 1/2: no remainders
+        # p > 1/2 draws the failures, Bin(n, 1 - p)
+        (5000, 5000, 0.9965),
+        (4000, 4200, 0.9965),
+        (1000, 1040, 0.6),
     ],
 )
 def test_two_counts_each_match_their_own_pmf(smaller: int, larger: int, chance: float) -> None:
@@ -455,6 +459,8 @@ def test_two_counts_each_match_their_own_pmf(smaller: int, larger: int, chance: 
     assert_counts(result, trials)
     assert_fits_binomial(result[0::2], smaller, chance)
     assert_fits_binomial(result[1::2], larger, chance)
+    if chance > 0.5:
+        assert_fits_binomial(larger - result[1::2], larger, 1.0 - chance)
 
 
 @pytest.mark.parametrize("chance", [0.0035, 0.05])
@@ -469,21 +475,6 @@ def test_spread_counts_match_exact_moments(chance: float) -> None:
     # The largest count is a group of its own: about 1000 draws.
     top = trials == 5100
     assert_fits_binomial(result[top], 5100, chance)
-
-
-@pytest.mark.parametrize(
-    ("smaller", "larger", "chance"),
-    [(5000, 5000, 0.9965), (4000, 4200, 0.9965), (1000, 1040, 0.6)],
-)
-def test_chance_above_one_half_draws_failures(smaller: int, larger: int, chance: float) -> None:
-    trials = interleaved(smaller, larger).astype(np.int64)
-    assert np.all(binomial_paths(trials, chance) == "table") and binomial_cached(trials, chance)
-    result = draws.binomial(np.random.default_rng(SEED), trials, chance)
-    assert_counts(result, trials)
-    assert_fits_binomial(result[0::2], smaller, chance)
-    assert_fits_binomial(result[1::2], larger, chance)
-    # Equivalently, the failures are Bin(n, 1 - p).
-    assert_fits_binomial(larger - result[1::2], larger, 1.0 - chance)
 
 
 @pytest.mark.parametrize(
