@@ -255,12 +255,17 @@ class _World:
         return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
 
     def _catch_up(self, channel: int) -> LazyCount:
-        """The channel's people, aged by every daily update since they were last read."""
+        """The channel's people, aged by every daily update since they were last read.
+
+        Days are pending only for channels aged when read, and, in a world resumed
+        from a calm world's state, for those the calm world aged that way: before
+        the moment taken over, the worlds' days are alike.
+        """
         people = self.people[channel]
         days = self.days_done - self.aged_to[channel]
-        if days > 0 and self.ages_when_read[channel]:
+        if days > 0:
             people.age_days(days, 1.0 - float(self.churn[channel]), self.inflow[channel])
-        self.aged_to[channel] = self.days_done
+            self.aged_to[channel] = self.days_done
         return people
 
     def _settle(self, channel: int) -> np.ndarray:
@@ -429,9 +434,11 @@ class _World:
         priority = 1 + len(self.plan.channels)
         for day in range(math.ceil(self.start_time), horizon):
             yield self.clock.wake(day, priority)
-            self.days_done = day + 1
             for channel in self.changes_daily:
+                self._catch_up(channel)  # days pending from a calm world, before today's
                 self._daily_update(channel, day)
+                self.aged_to[channel] = day + 1
+            self.days_done = day + 1
             if (day + 1) % DAYS_PER_WEEK == 0 or day == horizon - 1:
                 self._count_week(day // DAYS_PER_WEEK)
 
@@ -482,6 +489,7 @@ class _World:
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.paid_samplers = copied.paid_samplers
         self.capture_samplers = copied.capture_samplers
+        self.aged_to = copied.aged_to  # days_done is the same: ceil of the time taken over
         self.captures_from = self._captures_by_source()
 
     def _captures_by_source(self) -> list[list[tuple[CompiledCapture, Sampler]]]:
@@ -493,8 +501,9 @@ class _World:
         ]
 
     def _snapshot(self) -> WorldState:
-        for channel in range(len(self.people)):
-            self._catch_up(channel)  # a resumed world starts with every count aged
+        # Counts are taken as they are, days not yet applied and all: catching them up
+        # here would change how this world's own days are grouped, and with it the
+        # rounding of its numbers, depending on which other worlds resume from it.
         return WorldState(
             time=self.clock.now,
             people=self.people,
@@ -503,6 +512,7 @@ class _World:
             daily_samplers=self.daily_samplers,
             paid_samplers=self.paid_samplers,
             capture_samplers=self.capture_samplers,
+            aged_to=list(self.aged_to),
         )
 
     def run(self, splits: tuple[float, ...] = ()) -> tuple[WorldRecord, dict[float, WorldState]]:
@@ -537,6 +547,8 @@ class WorldState:
     daily_samplers: list[Sampler]
     paid_samplers: list[Sampler]
     capture_samplers: list[Sampler]
+    aged_to: list[int]
+    """Per channel, the daily updates already applied to its count (see ``_catch_up``)."""
 
 
 def simulate_world(
