@@ -130,7 +130,9 @@ def test_runs_stay_finite_and_non_negative(data: dict[str, Any], deterministic: 
             assert np.all(totals.channel_audience_end >= -1e-9)
             for values in (totals.revenue, totals.cost, totals.channel_fees, totals.weekly_revenue):
                 assert np.all(np.isfinite(values))
-                assert np.all(values >= -1e-9)
+                # a shocked world swaps a channel's revenue in by difference: rounding of
+                # the order of the largest figure, never more
+                assert np.all(values >= -1e-12 * max(1.0, float(np.abs(values).max())))
     assert results.summary["replications"] == (1 if deterministic else 8)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -39,6 +39,8 @@ AUDIENCE_LIMIT = 1e12
 SHOCK_PRIORITY = 0
 DAYS_PER_MONTH = 30.0
 DAYS_PER_WEEK = 7
+_NOT_TAKEN_OVER = np.empty((0, 0))
+"""Stands for the daily revenue a state does not carry (see ``_World._snapshot``)."""
 
 
 class Purpose:
@@ -486,6 +488,7 @@ class _World:
         """Take over a calm world's state at the moment the worlds can first differ."""
         copied = copy.deepcopy(state)
         self.people, self.record = copied.people, copied.record
+        self.record.daily_revenue = np.zeros((self.plan.horizon_days, self.plan.size))
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.paid_samplers = copied.paid_samplers
         self.capture_samplers = copied.capture_samplers
@@ -507,7 +510,10 @@ class _World:
         return WorldState(
             time=self.clock.now,
             people=self.people,
-            record=self.record,
+            # A resumed world's whole-world daily revenue is never read (assemble takes
+            # the played channels' own series), so it is not copied: the resumed world
+            # starts a fresh one (see _resume). The rest is small beside it.
+            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER),
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
             paid_samplers=self.paid_samplers,
