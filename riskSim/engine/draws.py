@@ -63,7 +63,10 @@ underflows to 0 past about 745 (so for ``p`` near 1/2 well before the mean limit
 UNIT = 1.0 / 9007199254740992.0
 """``2**-53``: a 53-bit integer times this is a double in [0, 1)."""
 TABLES_LIMIT = 256
-"""Most grid points tabulated in one row; past it, elements are drawn one by one."""
+"""Most grid points tabulated in one row; past it, each element's table is walked."""
+_NO_CHANCE = np.ones(1)
+_NO_MEANS = np.zeros((1, 1))
+"""What :func:`settle` passes for a part it does not draw (the kernels' types stay fixed)."""
 
 
 @njit(cache=True, nogil=True)
@@ -285,6 +288,19 @@ def _grid_point(count, width, inverse):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _binomial_grid(chance):  # type: ignore[no-untyped-def]
+    """What every element with this ``chance`` shares, ``0 < chance < 1``.
+
+    Returns whether failures are drawn (``p > 1/2``), the smaller of ``p`` and
+    ``1 - p``, ``log(1 - small)``, ``small / (1 - small)`` and the grid's width.
+    """
+    flipped = chance > 0.5
+    small = 1.0 - chance if flipped else chance
+    width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    return flipped, small, math.log1p(-small), small / (1.0 - small), width
+
+
+@njit(cache=True, nogil=True)
 def _binomial_fits(reference, small, log_miss):  # type: ignore[no-untyped-def]
     """Whether ``Bin(reference, small)`` is drawn from a table (else from the mode)."""
     return reference * small <= TABLE_MEAN_LIMIT and -reference * log_miss <= TABLE_START_LIMIT
@@ -307,20 +323,12 @@ def _binomial_one(count, chance, first_uniform, second_uniform):  # type: ignore
         return 0
     if chance >= 1.0:
         return count
-    flipped = chance > 0.5
-    small = 1.0 - chance if flipped else chance
-    log_miss = math.log1p(-small)
-    width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    flipped, small, log_miss, odds, width = _binomial_grid(chance)
     reference = _grid_point(count, width, 1.0 / width) * width
     if _binomial_fits(reference, small, log_miss):
         value = _binomial_walk(reference, small, first_uniform) if reference > 0 else 0
-        value += _binomial_rest(
-            second_uniform if reference > 0 else first_uniform,
-            count - reference,
-            small,
-            log_miss,
-            small / (1.0 - small),
-        )
+        rest_uniform = second_uniform if reference > 0 else first_uniform
+        value += _binomial_rest(rest_uniform, count - reference, small, log_miss, odds)
     else:
         value = _binomial_exact(first_uniform, count, small)
     return count - value if flipped else value
@@ -339,11 +347,7 @@ def _binomial_row(raw, start, trials, chance, out):  # type: ignore[no-untyped-d
         for index in range(size):
             out[index] = trials[index] if chance >= 1.0 and trials[index] > 0 else 0
         return
-    flipped = chance > 0.5
-    small = 1.0 - chance if flipped else chance
-    log_miss = math.log1p(-small)
-    odds = small / (1.0 - small)
-    width = max(1, int(BINOMIAL_GRID_MEAN / small))
+    flipped, small, log_miss, odds, width = _binomial_grid(chance)
     inverse = 1.0 / width
     grid = np.empty(size, dtype=np.int64)  # the grid point, or -1: drawn from the mode
     first, last = -1, -1
@@ -615,12 +619,8 @@ def engage(
     rows = _grid(people, people.shape, np.int64)
     engaged = np.empty_like(rows)
     buyers = np.empty((1, rows.shape[1]), dtype=np.int64)
-    raw = _stream(generator, rows.size + rows.shape[1])
     columns = rows.shape[1]
+    raw = _stream(generator, rows.size + columns)
     engaged_chances = _chances(engaged_chance, columns)
     _engage(raw, rows, engaged_chances, _chances(buying_chance, columns), engaged, buyers)
     return engaged.reshape(people.shape), buyers[0]
-
-
-_NO_CHANCE = np.ones(1)
-_NO_MEANS = np.zeros((1, 1))

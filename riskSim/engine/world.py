@@ -107,20 +107,15 @@ def _uniform(values: np.ndarray) -> Rate:
     return first if bool(np.all(values == first)) else values
 
 
-def _by_status(amount: np.ndarray, target_share: np.ndarray) -> np.ndarray:
-    """``amount`` split into prospects and others, ``ndarray[2, ...]``."""
-    return np.stack([amount * target_share, amount * (1.0 - target_share)])
-
-
 def _status_split(target_share: np.ndarray) -> np.ndarray:
-    """Shares of prospects and others as ``ndarray[2, 1]`` (one for all) or ``ndarray[2, r]``.
+    """Shares of prospects and others, ``ndarray[2, 1]`` (one for all) or ``ndarray[2, r]``.
 
-    ``split * amount`` is then ``_by_status(amount, target_share)``, in one operation.
+    ``split * amount`` splits an amount of people into the two rows of a channel.
     """
     share = _uniform(target_share)
-    return np.array([[share], [1.0 - share]]) if isinstance(share, float) else np.stack(
-        [share, 1.0 - share]
-    )
+    if isinstance(share, float):
+        return np.array([[share], [1.0 - share]])
+    return np.stack([share, 1.0 - share])
 
 
 class _World:
@@ -206,7 +201,7 @@ class _World:
         ]
         self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
         self.inflow: list[Rate] = [
-            _by_status(channel.daily_growth, channel.growth_target_share) if grows else 0.0
+            _status_split(channel.growth_target_share) * channel.daily_growth if grows else 0.0
             for channel, grows in zip(plan.channels, self.grows, strict=True)
         ]
         self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
