@@ -7,9 +7,9 @@ importing this package imports neither the CLI nor plotting.
 from __future__ import annotations
 
 from riskSim.errors import InputProblem, InvalidInputError, OutputError, RiskSimError
-from riskSim.loading import load_scenario, scenario_to_yaml
+from riskSim.outputs import write_outputs
 from riskSim.results import SimulationResults
-from riskSim.scenario import Scenario
+from riskSim.scenario import Scenario, load_scenario, scenario_to_yaml
 from riskSim.simulation import simulate
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "load_scenario",
     "scenario_to_yaml",
     "simulate",
+    "write_outputs",
 ]
 
 __version__ = "0.1.0"

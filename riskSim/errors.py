@@ -6,9 +6,12 @@ messages on standard error. This module imports nothing of ours.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
+    "did_you_mean",
     "InputProblem",
     "InvalidInputError",
     "RiskSimError",
@@ -73,3 +76,15 @@ class InvalidInputError(RiskSimError):
 
 class OutputError(RiskSimError):
     """The outputs could not be written (unwritable folder, full disk): exit code 1."""
+
+
+def did_you_mean(name: object, choices: Iterable[object], *, otherwise: str = "") -> str:
+    """The hint closing a message about an unknown name: ``; did you mean 'email'?``.
+
+    Args:
+        name: what the user wrote.
+        choices: the names that would have been valid.
+        otherwise: the text to give when nothing is close (e.g. the list of choices).
+    """
+    close = difflib.get_close_matches(str(name), [str(choice) for choice in choices], n=1)
+    return f"; did you mean '{close[0]}'?" if close else otherwise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,68 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+RATE = "strategies.own.capture.0.rate"
+
+
+def tiny_data(**fields: Any) -> dict[str, Any]:
+    """150 days (21 whole weeks + 3 days), two channels, two strategies, two shocks.
+
+    One shock starts on a fixed day (60), the other somewhere in days 30-90; the
+    rented channel's organic reach is uncertain, so the run has a tornado.
+    """
+    social = copy.deepcopy(PLAIN_CHANNEL)
+    social["organic_reach"] = {"dist": "uniform", "low": 0.05, "high": 0.15}
+    email = copy.deepcopy(PLAIN_CHANNEL)
+    email.update(kind="owned", audience=200, posts_per_week=1, organic_reach=0.3)
+    data = scenario_data(
+        name="tiny-charts",
+        title="Social charges $5 per post, then $9",
+        horizon_days=150,
+        replications=40,
+        seed=7,
+        channels={"social": social, "email": email},
+        strategies={
+            "stay": {"responses": {"pay_per_post": "pay"}},
+            "leave": {
+                "capture": [{"from": "social", "to": "email", "rate": 0.05}],
+                "responses": {"pay_per_post": "exit"},
+            },
+        },
+        shocks=[
+            {"type": "pay_per_post", "channel": "social", "at": 60, "fee": 5},
+            {
+                "type": "reach_collapse",
+                "channel": "social",
+                "at": {"dist": "uniform", "low": 30, "high": 90},
+                "factor": 0.3,
+            },
+        ],
+    )
+    data.update(copy.deepcopy(fields))
+    return data
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the PNG's IHDR chunk."""
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def shutdown_data(**fields) -> dict:
+    email = {
+        "kind": "owned", "audience": 0, "posts_per_week": 7, "organic_reach": 1.0,
+        "engagement_rate": 0.1, "click_rate": 1.0, "conversion_rate": 0.1, "order_value": 100,
+    }
+    data = scenario_data(
+        channels={"social": copy.deepcopy(PLAIN_CHANNEL), "email": email},
+        strategies={"own": {"capture": [{"from": "social", "to": "email", "rate": 0.0}]}},
+        shocks=[{"type": "platform_shutdown", "channel": "social", "at": 14}],
+    )
+    data.update(fields)
+    return data

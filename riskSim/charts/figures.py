@@ -34,19 +34,19 @@ from riskSim.charts.style import (
     RENTED,
     SHOCK,
     chart_style,
-    money,
     money_axis,
     new_figure,
     strategy_colour,
 )
-from riskSim.report import ShockOnset, shock_onsets
+from riskSim.results.onsets import ShockOnset, shock_onsets
+from riskSim.units import DAYS_PER_WEEK
+from riskSim.words import short_money
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults, WorldTotals
 
 __all__ = ["exposure", "loss_distribution", "revenue_fan", "tornado", "full_weeks"]
 
-DAYS_PER_WEEK = 7
 MAX_TORNADO_INPUTS = 15
 MIN_TORNADO_ROWS = 3
 """Room for at least this many inputs, so one input does not become a wall of colour."""
@@ -374,7 +374,7 @@ def _risk_labels(axes: Axes, risk: dict[str, float]) -> None:
     axes.text(
         risk["var95"],
         0.95,
-        f"VaR95 {money(risk['var95'])} ",
+        f"VaR95 {short_money(risk['var95'])} ",
         transform=transform,
         ha="right",
         va="top",
@@ -385,7 +385,7 @@ def _risk_labels(axes: Axes, risk: dict[str, float]) -> None:
     axes.text(
         risk["cvar95"],
         0.72,
-        f" CVaR95 {money(risk['cvar95'])}",
+        f" CVaR95 {short_money(risk['cvar95'])}",
         transform=transform,
         ha="left",
         va="top",
@@ -429,7 +429,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
                 axes.text(
                     risk["cvar95"],
                     0.6,
-                    f"  VaR95 = CVaR95 = {money(risk['cvar95'])}",
+                    f"  VaR95 = CVaR95 = {short_money(risk['cvar95'])}",
                     transform=transform,
                     ha="left",
                     va="top",
@@ -442,7 +442,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
             note = (
                 "no revenue at risk in any replication"
                 if not np.any(values)
-                else f"mean {money(risk['mean'])} ({relative:.1%} of calm-world revenue)"
+                else f"mean {short_money(risk['mean'])} ({relative:.1%} of calm-world revenue)"
             )
             axes.set_title(f"{name}: {note}", loc="left", color=colour, fontsize=16)
             axes.set_ylabel("replications")

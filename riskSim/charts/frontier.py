@@ -22,16 +22,16 @@ from matplotlib.ticker import PercentFormatter
 from riskSim.charts.style import (
     CALM,
     chart_style,
-    money,
     money_axis,
     new_figure,
     render,
     strategy_colour,
 )
+from riskSim.words import short_money
 
 if TYPE_CHECKING:
-    from riskSim.compare import Comparison
-    from riskSim.sweep import SweepResult
+    from riskSim.studies.compare import Comparison
+    from riskSim.studies.sweep import SweepResult
 
 __all__ = [
     "compare_bars",
@@ -258,7 +258,7 @@ def heatmap(result: SweepResult) -> Figure:
             axes.text(
                 column,
                 row,
-                money(float(amount)),
+                short_money(float(amount)),
                 ha="center",
                 va="center",
                 fontsize=12,

@@ -20,6 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from riskSim.words import short_money
+
 __all__ = [
     "CALM",
     "FIGSIZE",
@@ -28,7 +30,6 @@ __all__ = [
     "RENTED",
     "SHOCK",
     "chart_style",
-    "money",
     "money_axis",
     "new_figure",
     "render",
@@ -128,18 +129,6 @@ def strategy_colour(position: int) -> str:
     return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
 
 
-def money(value: float) -> str:
-    """Currency without decimals, thousands as k and millions as M: ``12.5k``."""
-    size = abs(value)
-    if size >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M".replace(".0M", "M")
-    if size >= 10_000:
-        return f"{value / 1000:,.0f}k"
-    if size >= 1000:
-        return f"{value / 1000:,.1f}k".replace(".0k", "k")
-    return f"{value:,.0f}"
-
-
 def money_axis() -> FuncFormatter:
-    """Tick labels in :func:`money` form (a new formatter: an axis owns its formatter)."""
-    return FuncFormatter(lambda value, _position: money(value))
+    """Tick labels in :func:`riskSim.words.short_money` form (an axis owns its formatter)."""
+    return FuncFormatter(lambda value, _position: short_money(value))

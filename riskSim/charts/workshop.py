@@ -6,7 +6,7 @@ taken from (profit or revenue); ``debrief`` is each team's mean cumulative
 revenue over the horizon in the shocked world, with the shock onsets marked.
 A team keeps one colour in both (its position by name, which never depends
 on the order team files were given). Reads a finished
-:class:`~riskSim.workshop.WorkshopRun`; never simulates, never writes files,
+:class:`~riskSim.studies.workshop.WorkshopRun`; never simulates, never writes files,
 never touches pyplot. Bytes repeat through :func:`riskSim.charts.style.render`.
 """
 
@@ -21,20 +21,20 @@ from matplotlib.figure import Figure
 from riskSim.charts.style import (
     SHOCK,
     chart_style,
-    money,
     money_axis,
     new_figure,
     render,
     strategy_colour,
 )
-from riskSim.report import shock_onsets
+from riskSim.results.onsets import shock_onsets
+from riskSim.units import DAYS_PER_WEEK
+from riskSim.words import SCORE_LABELS, short_money
 
 if TYPE_CHECKING:
-    from riskSim.workshop import WorkshopRun
+    from riskSim.studies.workshop import WorkshopRun
 
 __all__ = ["WORKSHOP_CHARTS", "debrief", "leaderboard", "render_workshop_charts"]
 
-DAYS_PER_WEEK = 7
 WORKSHOP_CHARTS = ("leaderboard", "debrief")
 """The workshop's charts, in the order they are drawn and shown."""
 WORKSHOP_CAPTIONS = {
@@ -51,7 +51,6 @@ def _team_colours(run: WorkshopRun) -> dict[str, str]:
 
 def leaderboard(run: WorkshopRun) -> Figure:
     """Score per team, best at the top, with its p5-p95 range."""
-    from riskSim.workshop import SCORE_LABELS
 
     colours = _team_colours(run)
     rows = run.leaderboard
@@ -72,7 +71,7 @@ def leaderboard(run: WorkshopRun) -> Figure:
             axes.plot([low, high], [position, position], color="#222222", linewidth=2)
             axes.plot([low, high], [position, position], "|", color="#222222", markersize=18)
             axes.annotate(
-                money(row.score),
+                short_money(row.score),
                 (row.score, position),
                 xytext=(0, 14),
                 textcoords="offset points",

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from riskSim.cli.app import Quiet, Workers, app, fail, stderr, stdout, user_errors
-from riskSim.regenerate import regenerate, stale_files, write_regenerated
+from riskSim.outputs.regenerate import regenerate, stale_files, write_regenerated
 from riskSim.scenario import Scenario
 
 __all__ = ["charts"]

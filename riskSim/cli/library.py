@@ -1,13 +1,12 @@
 """``risksim list | new | validate | schema | brief``: working with scenario files.
 
-Parses options, calls :mod:`riskSim.library`, :mod:`riskSim.templates` and
-:mod:`riskSim.schema`, and renders; errors go through :func:`user_errors`.
+Parses options, calls :mod:`riskSim.scenario.catalogue`, :mod:`riskSim.scenario.templates` and
+:mod:`riskSim.scenario.schema`, and renders; errors go through :func:`user_errors`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -16,14 +15,14 @@ import typer
 from rich.table import Table
 
 from riskSim.cli.app import EXIT_INVALID, app, fail, stdout, user_errors
-from riskSim.library import brief_text, list_scenarios, validate_paths
-from riskSim.loading import load_scenario
-from riskSim.schema import scenario_schema
-from riskSim.templates import TEAM_TEMPLATE, render_team_template, render_template
+from riskSim.scenario import is_slug
+from riskSim.scenario.catalogue import brief_text, list_scenarios, validate_paths
+from riskSim.scenario.loading import load_scenario
+from riskSim.scenario.schema import scenario_schema
+from riskSim.scenario.templates import TEAM_TEMPLATE, render_team_template, render_template
 
 __all__ = ["brief", "list_command", "new", "schema", "validate"]
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class Template(str, Enum):
@@ -83,7 +82,7 @@ def new(
     """
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     slug = path.stem
-    if not _SLUG.match(slug):
+    if not is_slug(slug):
         fail(
             f"error: '{slug}' is not a valid scenario name: use letters, digits, '-', '_' "
             "or '.', starting with a letter or digit.",

@@ -28,22 +28,16 @@ from riskSim.cli.app import (
     stdout,
     user_errors,
 )
-from riskSim.loading import load_scenario
-from riskSim.outputs import summary_json
+from riskSim.outputs import summary_json, write_outputs
+from riskSim.scenario import load_scenario
 from riskSim.simulation import simulate
+from riskSim.words import percent, short_money
 
 __all__ = ["run", "summary_table"]
 
 
-def _money(value: float) -> str:
-    """Whole currency units, thousands as 'k' so the table fits 80 columns."""
-    if abs(value) >= 1_000:
-        return f"{value / 1000:,.1f}k"
-    return f"{value:,.0f}"
 
 
-def _share(value: float) -> str:
-    return f"{value:.0%}"
 
 
 def _recovery(recovery: dict[str, Any]) -> str:
@@ -73,11 +67,11 @@ def summary_table(summary: dict[str, Any]) -> Table:
         revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
         table.add_row(
             name,
-            f"{_money(revenue['p50'])}\n({_money(revenue['p5'])}–{_money(revenue['p95'])})",
-            f"{_money(risk['mean'])}\n({_share(strategy['relative_revenue_at_risk'])})",
-            _money(risk["var95"]),
-            _money(risk["cvar95"]),
-            _share(strategy["rented_revenue_share"]),
+            f"{short_money(revenue['p50'])}\n({short_money(revenue['p5'])}–{short_money(revenue['p95'])})",
+            f"{short_money(risk['mean'])}\n({percent(strategy['relative_revenue_at_risk'])})",
+            short_money(risk["var95"]),
+            short_money(risk["cvar95"]),
+            percent(strategy["rented_revenue_share"]),
             _recovery(strategy["recovery_days"]),
         )
     return table
@@ -147,7 +141,7 @@ def run(
                 progress=advance,
                 scheduler=scheduler,
             )
-        results.write(target, charts=not no_charts, chart_format=chart_format.value)
+        write_outputs(results, target, charts=not no_charts, chart_format=chart_format.value)
         summary = results.summary
         if json_output:
             typer.echo(summary_json(summary), nl=False)

@@ -1,6 +1,6 @@
 """``risksim sweep`` and ``risksim compare``: the frontier of a strategy, scenarios side by side.
 
-Parses options, calls :mod:`riskSim.sweep` and :mod:`riskSim.compare`, and
+Parses options, calls :mod:`riskSim.studies.sweep` and :mod:`riskSim.studies.compare`, and
 renders their tables; nothing here simulates or writes files by itself.
 """
 
@@ -30,15 +30,17 @@ from riskSim.cli.app import (
     stdout,
     user_errors,
 )
-from riskSim.compare import (
-    Comparison,
-    load_compared,
-    parse_variant,
-    run_comparison,
-    write_comparison,
-)
+from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
 from riskSim.scenario import Scenario
-from riskSim.sweep import SweepResult, parse_vary, run_sweep, sweep_json, write_sweep
+from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
+from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
+from riskSim.words import percent, short_money
+
+
+def sweep_percent(share: float) -> str:
+    """Shares in sweep tables keep one decimal, so neighbouring points tell apart."""
+    return percent(share, decimals=1)
+
 
 __all__ = ["compare", "compare_table", "sweep", "sweep_table"]
 
@@ -46,14 +48,8 @@ TABLE_WIDTH = 120
 """Columns of the printed tables when standard output is not a terminal (a log, a pipe)."""
 
 
-def _money(value: float) -> str:
-    if abs(value) >= 10_000:
-        return f"{value / 1000:,.1f}k"
-    return f"{value:,.0f}"
 
 
-def _share(value: float) -> str:
-    return f"{value:.1%}"
 
 
 def _table_console() -> Console:
@@ -88,13 +84,13 @@ def sweep_table(result: SweepResult) -> Table:
     for row in result.rows():
         table.add_row(
             *(repr(row[path]) for path in result.paths),
-            _money(row["revenue_mean"]),
-            _money(row["profit_mean"]),
-            _money(row["calm_profit_mean"]),
-            _money(row["revenue_at_risk_mean"]),
-            _money(row["revenue_at_risk_cvar95"]),
-            _share(row["relative_revenue_at_risk"]),
-            _share(row["rented_revenue_share"]),
+            short_money(row["revenue_mean"]),
+            short_money(row["profit_mean"]),
+            short_money(row["calm_profit_mean"]),
+            short_money(row["revenue_at_risk_mean"]),
+            short_money(row["revenue_at_risk_cvar95"]),
+            sweep_percent(row["relative_revenue_at_risk"]),
+            sweep_percent(row["rented_revenue_share"]),
             "*" if row["pareto"] else "",
             style="bold" if row["pareto"] else None,
         )
@@ -201,12 +197,12 @@ def compare_table(comparison: Comparison) -> Table:
         table.add_row(
             row["scenario"] if row["scenario"] != previous else "",
             row["strategy"],
-            _money(row["revenue_mean"]),
-            _money(row["revenue_at_risk_mean"]),
-            _money(row["revenue_at_risk_cvar95"]),
-            _share(row["relative_revenue_at_risk"]),
-            _share(row["rented_revenue_share"]),
-            _money(row["profit_mean"]),
+            short_money(row["revenue_mean"]),
+            short_money(row["revenue_at_risk_mean"]),
+            short_money(row["revenue_at_risk_cvar95"]),
+            sweep_percent(row["relative_revenue_at_risk"]),
+            sweep_percent(row["rented_revenue_share"]),
+            short_money(row["profit_mean"]),
             end_section=False,
         )
         previous = row["scenario"]

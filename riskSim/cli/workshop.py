@@ -1,6 +1,6 @@
 """``risksim workshop``: every team's strategy against the same hidden shocks, ranked.
 
-Parses options, calls :mod:`riskSim.workshop` and :mod:`riskSim.debrief`,
+Parses options, calls :mod:`riskSim.studies.workshop` and :mod:`riskSim.outputs.debrief`,
 and renders the leaderboard (and, with ``--rounds``, the round-by-round
 reveal, waiting for Enter between rounds only when standard input is a
 terminal and ``--no-pause`` is not given). Errors go through
@@ -34,10 +34,9 @@ from riskSim.cli.app import (
     user_errors,
 )
 from riskSim.cli.run import batch_progress
-from riskSim.debrief import leaderboard_document, standing_cells, write_debrief
-from riskSim.loading import load_scenario
-from riskSim.workshop import (
-    SCORE_LABELS,
+from riskSim.outputs.debrief import leaderboard_document, standing_cells, write_debrief
+from riskSim.scenario.loading import load_scenario
+from riskSim.studies.workshop import (
     Round,
     Standing,
     load_teams,
@@ -45,6 +44,7 @@ from riskSim.workshop import (
     round_plan,
     run_workshop,
 )
+from riskSim.words import SCORE_LABELS
 
 __all__ = ["leaderboard_table", "workshop"]
 

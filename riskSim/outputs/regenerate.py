@@ -1,0 +1,194 @@
+"""Regenerating the reference charts of scenario files, and checking committed ones.
+
+Owns the library side of ``risksim charts``: which files a list of paths
+means (a folder means its ``*.yaml``), running each with the file's own seed
+and replications, rendering ``<name>/charts/*.svg`` and ``<name>/summary.json``
+to bytes in memory, and then either writing them (each scenario's folder
+replaced atomically) or comparing them with what is on disk. Every input is
+validated before anything is simulated or written. Knows nothing of the
+terminal: it returns what is stale and the CLI reports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskSim.errors import InputProblem, InvalidInputError
+from riskSim.outputs.folder import atomic_folder
+from riskSim.outputs.run import summary_json
+from riskSim.scenario import Scenario
+from riskSim.scenario import catalogue as library
+from riskSim.scenario.loading import load_scenario
+from riskSim.simulation import simulate
+
+__all__ = [
+    "CHART_FORMAT",
+    "StaleFile",
+    "load_scenarios",
+    "regenerate",
+    "scenario_files",
+    "stale_files",
+    "write_regenerated",
+]
+
+CHART_FORMAT = "svg"
+"""Reference charts are SVG: text, byte-identical for the same results and matplotlib."""
+
+Files = dict[str, bytes]
+"""Path relative to the output folder (POSIX form, ``<name>/charts/exposure.svg``) -> bytes."""
+
+
+@dataclass(frozen=True)
+class StaleFile:
+    """A reference file that does not match what the scenarios give now.
+
+    Attributes:
+        path: the file on disk.
+        reason: ``missing``, ``differs`` or ``not generated`` (left over from an
+            earlier version: the scenario no longer draws it).
+    """
+
+    path: Path
+    reason: str
+
+    def render(self) -> str:
+        """One line for a CI log: ``path (reason)``."""
+        return f"{self.path} ({self.reason})"
+
+
+def scenario_files(paths: Sequence[Path]) -> list[Path]:
+    """The scenario files ``paths`` mean, each once (see :mod:`riskSim.scenario.catalogue`).
+
+    Raises:
+        InvalidInputError: a path does not exist or a folder holds no ``*.yaml``
+            (every such path is named).
+    """
+    unique: list[Path] = []
+    for file in library.scenario_files(paths):
+        if file.resolve() not in {seen.resolve() for seen in unique}:
+            unique.append(file)
+    return unique
+
+
+def load_scenarios(files: Sequence[Path]) -> list[Scenario]:
+    """Load and validate every file, reporting the problems of all of them at once.
+
+    Raises:
+        InvalidInputError: any file is invalid, or two files share a ``name``
+            (they would write the same folder).
+    """
+    scenarios: list[Scenario] = []
+    problems: list[InputProblem] = []
+    owners: dict[str, Path] = {}
+    for file in files:
+        try:
+            scenario = load_scenario(file)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+            continue
+        if scenario.name in owners:
+            problems.append(
+                InputProblem(
+                    str(file),
+                    "name",
+                    f"'{scenario.name}' is also the name of {owners[scenario.name]}; "
+                    "each scenario needs its own folder",
+                )
+            )
+            continue
+        owners[scenario.name] = file
+        scenarios.append(scenario)
+    if problems:
+        raise InvalidInputError(problems)
+    return scenarios
+
+
+def regenerate(
+    paths: Sequence[Path],
+    *,
+    workers: int | None = None,
+    progress: Callable[[Scenario], None] | None = None,
+) -> Files:
+    """Every reference file of every scenario in ``paths``, as bytes, in memory.
+
+    Each scenario runs with its file's own seed and replications, so the bytes
+    depend only on the files (and the matplotlib version), never on ``workers``.
+
+    Args:
+        paths: scenario files and folders.
+        workers: processes per simulation; default every core.
+        progress: called with each scenario before it is simulated.
+
+    Raises:
+        InvalidInputError: see :func:`scenario_files` and :func:`load_scenarios`;
+            raised before anything is simulated.
+    """
+    from riskSim.charts import render_charts
+
+    scenarios = load_scenarios(scenario_files(paths))
+    files: Files = {}
+    for scenario in scenarios:
+        if progress is not None:
+            progress(scenario)
+        results = simulate(scenario, workers=workers)
+        files[f"{scenario.name}/summary.json"] = summary_json(results.summary).encode("utf-8")
+        for chart, data in render_charts(results, CHART_FORMAT).items():
+            files[f"{scenario.name}/charts/{chart}.{CHART_FORMAT}"] = data
+    return files
+
+
+def _scenario_folders(files: Files) -> list[str]:
+    return sorted({relative.split("/", 1)[0] for relative in files})
+
+
+def stale_files(files: Files, out: Path) -> list[StaleFile]:
+    """What in ``out`` differs from ``files``: missing, different or left-over files.
+
+    Only the folders of the scenarios regenerated are looked at; anything else
+    in ``out`` is none of this check's business. Reads, never writes.
+    """
+    stale = []
+    for relative, data in sorted(files.items()):
+        path = out / relative
+        if not path.is_file():
+            stale.append(StaleFile(path, "missing"))
+        elif path.read_bytes() != data:
+            stale.append(StaleFile(path, "differs"))
+    for folder in _scenario_folders(files):
+        root = out / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(out).as_posix()
+            if path.is_file() and relative not in files:
+                stale.append(StaleFile(path, "not generated"))
+    return stale
+
+
+def write_regenerated(files: Files, out: Path) -> list[Path]:
+    """Write ``files`` under ``out``; each scenario's folder is replaced atomically.
+
+    Replacing the folder as a whole removes charts a scenario no longer draws
+    (a tornado after its last uncertain input went). Other folders in ``out``
+    are left alone.
+
+    Returns:
+        The files written, in sorted order.
+
+    Raises:
+        OutputError: a folder cannot be written or replaced.
+    """
+    written = []
+    for folder in _scenario_folders(files):
+        target = out / folder
+        with atomic_folder(target) as staging:
+            for relative, data in sorted(files.items()):
+                if relative.split("/", 1)[0] != folder:
+                    continue
+                path = staging / relative.split("/", 1)[1]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                written.append(target / relative.split("/", 1)[1])
+    return sorted(written)

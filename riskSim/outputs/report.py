@@ -1,0 +1,466 @@
+"""report.md and report.html: a run told in plain words, with its table and charts.
+
+Owns the words of a run: what each shock does and when it starts, which
+strategy held up and by how much, the summary table as text, and the two
+report files. The HTML is one self-contained file (styles inline, charts as
+inline SVG, no external assets) so it can be mailed or opened offline.
+Reads results and their summary; never simulates. Matplotlib is imported only
+when an HTML report needs SVG charts that were not written as SVG files.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from riskSim.outputs.folder import write_text
+from riskSim.results.onsets import shock_onsets
+from riskSim.words import about_sign, money, percent, quoted_mean
+
+if TYPE_CHECKING:
+    from riskSim.results import SimulationResults
+
+__all__ = [
+    "CHART_CAPTIONS",
+    "report_html",
+    "report_markdown",
+    "summary_table_rows",
+    "verdict",
+    "write_report",
+]
+
+CHART_CAPTIONS: dict[str, str] = {
+    "revenue_fan": "Weekly revenue of each strategy in the shocked world against its calm "
+    "world: median line, 5th-95th percentile band; shock onsets in red.",
+    "exposure": "Exposure: the share of weekly revenue earned on rented platforms, and the "
+    "audience split between rented (orange) and owned (blue) channels.",
+    "loss_distribution": "Revenue at risk across replications, with VaR95 (1 future in 20 "
+    "loses more) and CVaR95 (the average loss in those worst futures).",
+    "tornado": "Which uncertain inputs drive revenue at risk: Spearman rank correlation of "
+    "each input with revenue at risk, per strategy.",
+}
+"""Every chart the run may draw, in the order the report shows them."""
+
+TABLE_HEADER = (
+    "strategy",
+    "revenue p50 (p5–p95)",
+    "profit mean",
+    "revenue at risk mean (share)",
+    "VaR95",
+    "CVaR95",
+    "rented revenue share",
+    "owned audience at end",
+    "recovery",
+)
+
+
+def _recovery(recovery: Mapping[str, Any]) -> str:
+    median, never = recovery["median"], recovery["never_share"]
+    if median is None and never == 0:
+        return "no shock"
+    shown = "never" if median is None else f"{median:,.0f} days"
+    return f"{shown} ({percent(never)} never)" if never else shown
+
+
+def summary_table_rows(summary: Mapping[str, Any]) -> list[list[str]]:
+    """The summary table, one row of text per strategy, columns as :data:`TABLE_HEADER`."""
+    rows = []
+    for name, strategy in summary["strategies"].items():
+        revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+        rows.append(
+            [
+                name,
+                f"{money(revenue['p50'])} ({money(revenue['p5'])}–{money(revenue['p95'])})",
+                money(strategy["profit"]["mean"]),
+                f"{money(risk['mean'])} ({percent(strategy['relative_revenue_at_risk'])})",
+                money(risk["var95"]),
+                money(risk["cvar95"]),
+                percent(strategy["rented_revenue_share"]),
+                percent(strategy["owned_audience_share_end"]),
+                _recovery(strategy["recovery_days"]),
+            ]
+        )
+    return rows
+
+
+def _strategy_story(name: str, strategy: Mapping[str, Any]) -> str:
+    revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+    relative = strategy["relative_revenue_at_risk"]
+    if risk["mean"] == 0 and risk["var95"] == 0:
+        loss = "the shocks took no revenue"
+    elif risk["mean"] < 0:
+        loss = (
+            f"the shocks added {money(-risk['mean'])} of revenue on average "
+            f"({percent(-relative)} more than the calm world)"
+        )
+    else:
+        loss = (
+            f"the shocks took {money(risk['mean'])} of revenue on average "
+            f"({percent(relative)} of what the calm world earned); one future in 20 lost more "
+            f"than {money(risk['var95'])}, and those worst futures lost {money(risk['cvar95'])} "
+            "on average"
+        )
+    recovery = strategy["recovery_days"]
+    if recovery["median"] is None and recovery["never_share"] == 0:
+        back = ""
+    elif recovery["median"] is None:
+        back = " Revenue never came back to 95% of the calm world's within the horizon."
+    elif recovery["median"] == 0 and recovery["never_share"] == 0:
+        back = " Revenue never fell below 95% of the calm world's for long."
+    elif recovery["never_share"] == 0:
+        back = (
+            f" Revenue was back to 95% of the calm world's after {recovery['median']:,.0f} days "
+            "(median) in every future."
+        )
+    else:
+        back = (
+            f" Revenue was back to 95% of the calm world's after {recovery['median']:,.0f} days "
+            f"(median); {percent(recovery['never_share'])} of futures never got back."
+        )
+    return (
+        f"**{name}**: {loss}. Revenue came to {money(revenue['p50'])} (median; "
+        f"{money(revenue['p5'])}–{money(revenue['p95'])} in 90% of futures) and profit to "
+        f"{money(strategy['profit']['mean'])} on average. Rented platforms carried "
+        f"{percent(strategy['rented_revenue_share'])} of its calm-world revenue; owned channels "
+        f"held {percent(strategy['owned_audience_share_end'])} of its audience at the end.{back}"
+    )
+
+
+def verdict(summary: Mapping[str, Any]) -> list[str]:
+    """Which strategy held up and by how much, in sentences (Markdown emphasis).
+
+    Held up = lost the smallest share of its calm-world revenue to the shocks;
+    ties go to the first in the file. Earning the most in the shocked world is
+    told apart, because a strategy can lose little while earning little.
+    """
+    strategies = summary["strategies"]
+    if len(strategies) < 2:
+        (name,) = strategies
+        relative = strategies[name]["relative_revenue_at_risk"]
+        return [f"With one strategy, **{name}**, the shocks took {percent(relative)} of revenue."]
+    names = list(strategies)
+    relative = {name: strategies[name]["relative_revenue_at_risk"] for name in names}
+    steadiest = min(names, key=lambda name: relative[name])
+    hardest = max(names, key=lambda name: relative[name])
+    sentences = []
+    if relative[steadiest] == relative[hardest]:
+        sentences.append(
+            f"Every strategy lost the same share of its revenue to the shocks: "
+            f"{percent(relative[steadiest])}."
+        )
+    else:
+        sentences.append(
+            f"**{steadiest}** held up best against the shocks: they took "
+            f"{percent(relative[steadiest])} of its revenue "
+            f"({money(strategies[steadiest]['revenue_at_risk']['mean'])} on average), against "
+            f"{percent(relative[hardest])} "
+            f"({money(strategies[hardest]['revenue_at_risk']['mean'])}) for **{hardest}**."
+        )
+    for measure, words in (("revenue", "revenue"), ("profit", "profit")):
+        ranked = sorted(names, key=lambda name: -strategies[name][measure]["mean"])
+        best, runner_up = ranked[0], ranked[1]
+        lead = strategies[best][measure]["mean"] - strategies[runner_up][measure]["mean"]
+        base = strategies[runner_up][measure]["mean"]
+        # a share of a loss reads wrong ("955% more" than -861): only of a positive amount
+        share = f", {percent(lead / base)} more" if base > 0 else ""
+        sentences.append(
+            f"In the shocked world **{best}** earned the most {words}: "
+            f"{money(strategies[best][measure]['mean'])} on average, "
+            f"{money(lead)} ahead of **{runner_up}**{share}."
+        )
+    return sentences
+
+
+def _scenario_facts(results: SimulationResults) -> list[str]:
+    scenario = results.scenario
+    summary = results.summary
+    mode = (
+        "expected-value mode (every draw replaced by its mean)"
+        if results.deterministic
+        else f"{summary['replications']:,} replications, seed {summary['seed']}"
+    )
+    return [
+        f"Horizon: {scenario.horizon_days:,} days (about {scenario.horizon_days / 7:,.0f} weeks); "
+        f"{mode}. Every strategy meets the same shocks and the same random numbers, once in "
+        "the **shocked** world and once in the **calm** world where the shocks never happen; "
+        "revenue at risk is calm revenue minus shocked revenue.",
+    ]
+
+
+def _channel_rows(results: SimulationResults) -> list[list[str]]:
+    rows = []
+    for name, channel in results.scenario.channels.items():
+        rows.append(
+            [
+                name,
+                channel.kind,
+                f"{about_sign(channel.audience)}{money(quoted_mean(channel.audience))}",
+                f"{channel.posts_per_week:g}",
+                f"{about_sign(channel.organic_reach)}{percent(quoted_mean(channel.organic_reach))}",
+            ]
+        )
+    return rows
+
+
+def _sensitivity_lines(results: SimulationResults) -> list[str]:
+    if not results.inputs:
+        return []
+    lines = []
+    for name, rows in results.sensitivity().items():
+        shown = ", ".join(f"`{row['input']}` {row['spearman']:+.2f}" for row in rows[:3])
+        lines.append(f"**{name}**: {shown or 'none'}")
+    return lines
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_md_cell(cell) for cell in header) + " |"]
+    lines.append("|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(header))) + "|")
+    lines.extend("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
+    return lines
+
+
+def report_markdown(results: SimulationResults, *, chart_files: Sequence[str] = ()) -> str:
+    """report.md's text.
+
+    Args:
+        results: the run.
+        chart_files: chart paths relative to the report (``charts/revenue_fan.png``), in
+            the order to show them; PNG and SVG are shown as images, PDF linked.
+    """
+    scenario = results.scenario
+    summary = results.summary
+    lines = [f"# {scenario.display_title()}", ""]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    lines += ["## The scenario", "", *_scenario_facts(results), ""]
+    lines += _md_table(
+        ("channel", "kind", "audience at start", "posts a week", "organic reach"),
+        _channel_rows(results),
+    )
+    lines += ["", "Shocks:", ""]
+    onsets = shock_onsets(results)
+    lines += [f"- {onset.label}, {onset.when}." for onset in onsets] or ["- none."]
+    lines += ["", "Strategies:", ""]
+    lines += [
+        f"- **{name}**: {strategy.description or 'no description.'}"
+        for name, strategy in scenario.strategies.items()
+    ]
+    lines += ["", "## What happened", ""]
+    for name, strategy in summary["strategies"].items():
+        lines += [_strategy_story(name, strategy), ""]
+    lines += ["## Which strategy held up", ""]
+    lines += [*verdict(summary), ""]
+    lines += _md_table(TABLE_HEADER, summary_table_rows(summary))
+    lines += [
+        "",
+        "Revenue, profit and revenue at risk are totals over the horizon in currency units; "
+        "VaR95 is the 95th percentile of revenue at risk, CVaR95 the mean of the worst 5%.",
+        "",
+    ]
+    sensitivity = _sensitivity_lines(results)
+    if sensitivity:
+        lines += [
+            "## What drives the risk",
+            "",
+            "Spearman rank correlation of each uncertain input with revenue at risk "
+            "(largest first):",
+            "",
+            *[f"- {line}" for line in sensitivity],
+            "",
+        ]
+    if chart_files:
+        lines += ["## Charts", ""]
+        for path in chart_files:
+            stem = Path(path).stem
+            caption = CHART_CAPTIONS.get(stem, stem)
+            link = f"[{caption}]({path})" if path.endswith(".pdf") else f"![{caption}]({path})"
+            lines += [link, ""]
+    if scenario.sources:
+        lines += ["## Sources", "", *[f"- {source}" for source in scenario.sources], ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
+       max-width: 72rem; padding: 0 1rem; color: #222; line-height: 1.5; }
+h1 { font-size: 2rem; margin-bottom: 0.2rem; }
+table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.7rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f4f4f4; }
+figure { margin: 2rem 0; }
+figure svg { width: 100%; height: auto; }
+figcaption { color: #555; font-size: 0.95rem; }
+.rented { color: #D55E00; font-weight: bold; }
+.owned { color: #0072B2; font-weight: bold; }
+"""
+
+
+def _inline(markdown_text: str) -> str:
+    """Escape text and turn the report's own **bold** and `code` marks into HTML."""
+    escaped = html.escape(markdown_text, quote=False)
+    parts = escaped.split("**")
+    escaped = "".join(
+        f"<strong>{part}</strong>" if index % 2 else part for index, part in enumerate(parts)
+    )
+    parts = escaped.split("`")
+    return "".join(
+        f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)
+    )
+
+
+def html_page(title: str, body: Sequence[str]) -> str:
+    """One self-contained HTML page (inline style, no external assets) around ``body``.
+
+    ``title`` must already be HTML-escaped.
+    """
+    page = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        *body,
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(page) + "\n"
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["<table>", "<thead><tr>"]
+    lines += [f"<th>{html.escape(cell)}</th>" for cell in header]
+    lines += ["</tr></thead>", "<tbody>"]
+    for row in rows:
+        cells = []
+        for cell in row:
+            css = f' class="{cell}"' if cell in ("rented", "owned") else ""
+            cells.append(f"<td{css}>{html.escape(cell)}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines += ["</tbody>", "</table>"]
+    return lines
+
+
+def svg_element(svg_text: str) -> str:
+    """The ``<svg>`` element alone: the XML prolog and doctype are not allowed inside HTML."""
+    start = svg_text.find("<svg")
+    return svg_text[start:].strip() if start >= 0 else svg_text
+
+
+def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {}) -> str:
+    """report.html's text: one self-contained page.
+
+    Args:
+        results: the run.
+        svg_charts: chart name -> SVG text, inlined in the order given.
+    """
+    scenario = results.scenario
+    summary = results.summary
+    title = html.escape(scenario.display_title())
+    body = [f"<h1>{title}</h1>"]
+    if scenario.description:
+        body.append(f"<p>{_inline(scenario.description.strip())}</p>")
+    body += [
+        "<h2>The scenario</h2>",
+        *[f"<p>{_inline(line)}</p>" for line in _scenario_facts(results)],
+    ]
+    body += _html_table(
+        ("channel", "kind", "audience at start", "posts a week", "organic reach"),
+        _channel_rows(results),
+    )
+    onsets = shock_onsets(results)
+    body.append("<p>Shocks:</p><ul>")
+    body += [f"<li>{_inline(f'{onset.label}, {onset.when}.')}</li>" for onset in onsets] or [
+        "<li>none.</li>"
+    ]
+    body.append("</ul><p>Strategies:</p><ul>")
+    body += [
+        f"<li>{_inline(f'**{name}**: ' + (strategy.description or 'no description.'))}</li>"
+        for name, strategy in scenario.strategies.items()
+    ]
+    body += ["</ul>", "<h2>What happened</h2>"]
+    body += [
+        f"<p>{_inline(_strategy_story(name, strategy))}</p>"
+        for name, strategy in summary["strategies"].items()
+    ]
+    body.append("<h2>Which strategy held up</h2>")
+    body += [f"<p>{_inline(sentence)}</p>" for sentence in verdict(summary)]
+    body += _html_table(TABLE_HEADER, summary_table_rows(summary))
+    body.append(
+        "<p>Revenue, profit and revenue at risk are totals over the horizon in currency units; "
+        "VaR95 is the 95th percentile of revenue at risk, CVaR95 the mean of the worst 5%.</p>"
+    )
+    sensitivity = _sensitivity_lines(results)
+    if sensitivity:
+        body += [
+            "<h2>What drives the risk</h2>",
+            "<p>Spearman rank correlation of each uncertain input with revenue at risk "
+            "(largest first):</p><ul>",
+            *[f"<li>{_inline(line)}</li>" for line in sensitivity],
+            "</ul>",
+        ]
+    if svg_charts:
+        body.append("<h2>Charts</h2>")
+        for name, svg_text in svg_charts.items():
+            caption = html.escape(CHART_CAPTIONS.get(name, name))
+            body += [
+                f'<figure id="{html.escape(name)}">',
+                svg_element(svg_text),
+                f"<figcaption>{caption}</figcaption>",
+                "</figure>",
+            ]
+    if scenario.sources:
+        body += ["<h2>Sources</h2>", "<ul>"]
+        body += [f"<li>{html.escape(source)}</li>" for source in scenario.sources]
+        body.append("</ul>")
+    return html_page(title, body)
+
+
+def write_report(
+    results: SimulationResults, folder: Path, *, charts: bool, chart_format: str
+) -> list[Path]:
+    """Write report.md and report.html into ``folder`` (a run's output folder).
+
+    report.md shows the chart files found in ``folder/charts``. report.html
+    inlines the same charts as SVG: read from the files when they are SVG,
+    otherwise drawn again as SVG in memory. With ``charts`` off both reports
+    are written without charts.
+
+    Returns:
+        The two files written.
+    """
+    chart_names: list[str] = []
+    if charts:
+        chart_names = [
+            name
+            for name in CHART_CAPTIONS
+            if (folder / "charts" / f"{name}.{chart_format}").is_file()
+        ]
+    chart_files = [f"charts/{name}.{chart_format}" for name in chart_names]
+    svg_charts: dict[str, str] = {}
+    if chart_names and chart_format == "svg":
+        svg_charts = {
+            name: (folder / "charts" / f"{name}.svg").read_text(encoding="utf-8")
+            for name in chart_names
+        }
+    elif chart_names:
+        from riskSim.charts import render_charts
+
+        drawn = render_charts(results, "svg")
+        svg_charts = {name: drawn[name].decode("utf-8") for name in chart_names if name in drawn}
+    markdown_path, html_path = folder / "report.md", folder / "report.html"
+    write_text(markdown_path, report_markdown(results, chart_files=chart_files))
+    write_text(html_path, report_html(results, svg_charts=svg_charts))
+    return [markdown_path, html_path]
+
+

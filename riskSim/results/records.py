@@ -1,0 +1,434 @@
+"""Per-replication results with a fixed schema, and the summary built from them.
+
+Owns the reduction of engine records into per-replication totals and weekly
+series (never per-day-per-channel arrays), the concatenation of batches in
+batch order (so the result never depends on how many workers ran them), and
+the summary.json document. Writing files lives in :mod:`riskSim.outputs.run`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from riskSim.results import metrics
+from riskSim.scenario import Scenario
+from riskSim.units import DAYS_PER_WEEK
+
+if TYPE_CHECKING:
+    from riskSim.simulation.compile import BatchPlan
+    from riskSim.simulation.engine.world import WorldRecord
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "WEEKLY_QUANTILE_REPLICATIONS",
+    "BatchResult",
+    "ResultsBuilder",
+    "bytes_per_replication",
+    "SimulationResults",
+    "StrategyResult",
+    "WorldTotals",
+    "reduce_batch",
+]
+
+SCHEMA_VERSION = 1
+WORLDS = ("shocked", "calm")
+
+
+PER_REPLICATION = (
+    "revenue",
+    "cost",
+    "rented_revenue",
+    "channel_revenue",
+    "channel_cost",
+    "channel_fees",
+    "channel_audience_end",
+)
+WEEKLY_SUMS = (
+    "weekly_revenue_sum",
+    "weekly_rented_revenue_sum",
+    "weekly_rented_audience_sum",
+    "weekly_owned_audience_sum",
+)
+WEEKLY_QUANTILE_REPLICATIONS = 20_000
+"""Weekly quantiles come from the first replications up to this many (whole batches).
+
+Weekly series per replication are the one result that would grow with
+weeks x replications; means still use every replication.
+"""
+
+
+@dataclass
+class WorldTotals:
+    """One strategy in one world.
+
+    Attributes:
+        revenue, cost, rented_revenue: ``ndarray[replications]``.
+        channel_revenue, channel_cost, channel_fees, channel_audience_end:
+            ``ndarray[channels, replications]``.
+        weekly_revenue: ``ndarray[weeks, replications kept for quantiles]``.
+        weekly_revenue_sum, weekly_rented_revenue_sum, weekly_rented_audience_sum,
+            weekly_owned_audience_sum: sums over every replication, ``ndarray[weeks]``.
+    """
+
+    revenue: np.ndarray
+    cost: np.ndarray
+    rented_revenue: np.ndarray
+    channel_revenue: np.ndarray
+    channel_cost: np.ndarray
+    channel_fees: np.ndarray
+    channel_audience_end: np.ndarray
+    weekly_revenue: np.ndarray
+    weekly_revenue_sum: np.ndarray
+    weekly_rented_revenue_sum: np.ndarray
+    weekly_rented_audience_sum: np.ndarray
+    weekly_owned_audience_sum: np.ndarray
+
+    @property
+    def profit(self) -> np.ndarray:
+        """Revenue less every cost, ``ndarray[replications]``."""
+        return self.revenue - self.cost
+
+    @classmethod
+    def from_record(cls, record: WorldRecord, rented: np.ndarray) -> WorldTotals:
+        """Reduce a batch's engine record; the per-day arrays are dropped here.
+
+        Args:
+            record: the engine's record of one world.
+            rented: ``ndarray[channels]`` of bool, which channels are rented.
+        """
+        horizon = record.daily_revenue.shape[0]
+        week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
+        weekly_revenue = np.add.reduceat(record.daily_revenue, week_starts, axis=0)
+        return cls(
+            revenue=record.revenue.sum(axis=0),
+            cost=record.cost.sum(axis=0),
+            rented_revenue=record.revenue[rented].sum(axis=0),
+            channel_revenue=record.revenue,
+            channel_cost=record.cost,
+            channel_fees=record.fees,
+            channel_audience_end=record.audience_end,
+            weekly_revenue=weekly_revenue,
+            weekly_revenue_sum=weekly_revenue.sum(axis=1),
+            weekly_rented_revenue_sum=record.weekly_rented_revenue,
+            weekly_rented_audience_sum=record.weekly_rented_audience,
+            weekly_owned_audience_sum=record.weekly_owned_audience,
+        )
+
+    @classmethod
+    def allocate(cls, *, channels: int, weeks: int, replications: int, kept: int) -> WorldTotals:
+        """Zeroed arrays for a whole run; batches are copied in as they arrive."""
+        return cls(
+            revenue=np.zeros(replications),
+            cost=np.zeros(replications),
+            rented_revenue=np.zeros(replications),
+            channel_revenue=np.zeros((channels, replications)),
+            channel_cost=np.zeros((channels, replications)),
+            channel_fees=np.zeros((channels, replications)),
+            channel_audience_end=np.zeros((channels, replications)),
+            weekly_revenue=np.zeros((weeks, kept)),
+            weekly_revenue_sum=np.zeros(weeks),
+            weekly_rented_revenue_sum=np.zeros(weeks),
+            weekly_rented_audience_sum=np.zeros(weeks),
+            weekly_owned_audience_sum=np.zeros(weeks),
+        )
+
+    def place(self, part: WorldTotals, offset: int) -> None:
+        """Copy a batch's per-replication values into columns ``offset:offset + size``."""
+        size = part.revenue.shape[-1]
+        for name in PER_REPLICATION:
+            getattr(self, name)[..., offset : offset + size] = getattr(part, name)
+        kept = self.weekly_revenue.shape[1]
+        if offset < kept:
+            self.weekly_revenue[:, offset : min(offset + size, kept)] = part.weekly_revenue[
+                :, : kept - offset
+            ]
+
+
+@dataclass
+class StrategyResult:
+    """A strategy in both worlds, plus its recovery per replication."""
+
+    name: str
+    shocked: WorldTotals
+    calm: WorldTotals
+    recovery_days: np.ndarray
+    """``ndarray[replications]``; inf = never, nan = no shock happened."""
+
+    @property
+    def revenue_at_risk(self) -> np.ndarray:
+        """Calm revenue less shocked revenue, ``ndarray[replications]``."""
+        return self.calm.revenue - self.shocked.revenue
+
+
+@dataclass
+class BatchResult:
+    """Everything one batch contributes, small enough to send between processes."""
+
+    batch_index: int
+    size: int
+    strategies: list[StrategyResult]
+    inputs: dict[str, np.ndarray]
+
+
+def reduce_batch(plan: BatchPlan, records: dict[tuple[str, str], WorldRecord]) -> BatchResult:
+    """Per-replication totals, weekly series and recovery from a batch's engine records.
+
+    Args:
+        plan: the compiled batch.
+        records: ``(strategy, world) -> WorldRecord``, world in ('shocked', 'calm').
+    """
+    first_onset = (
+        np.minimum.reduce([shock.onset for shock in plan.shocks])
+        if plan.shocks
+        else np.full(plan.size, math.inf)
+    )
+    rented = np.array([channel.kind == "rented" for channel in plan.channels])
+    strategies = []
+    for strategy in plan.strategies:
+        shocked, calm = records[(strategy.name, "shocked")], records[(strategy.name, "calm")]
+        strategies.append(
+            StrategyResult(
+                name=strategy.name,
+                shocked=WorldTotals.from_record(shocked, rented),
+                calm=WorldTotals.from_record(calm, rented),
+                recovery_days=metrics.recovery_days(
+                    shocked.daily_revenue, calm.daily_revenue, first_onset
+                ),
+            )
+        )
+    return BatchResult(plan.batch_index, plan.size, strategies, dict(plan.inputs))
+
+
+@dataclass
+class SimulationResults:
+    """All replications of a run, in batch order, and what is written from them."""
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    deterministic: bool
+    strategies: dict[str, StrategyResult]
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+    """Uncertain inputs by dotted path, ``ndarray[replications]``."""
+
+    @property
+    def channel_names(self) -> list[str]:
+        """Channel names in file order."""
+        return list(self.scenario.channels)
+
+    @property
+    def rented_mask(self) -> np.ndarray:
+        """``ndarray[channels]`` of bool: which channels are rented."""
+        return np.array([channel.kind == "rented" for channel in self.scenario.channels.values()])
+
+    def _strategy_summary(self, result: StrategyResult) -> dict[str, Any]:
+        shocked, calm = result.shocked, result.calm
+        calm_mean = float(calm.revenue.mean())
+        losses = result.revenue_at_risk
+        calm_channel_revenue = calm.channel_revenue.mean(axis=1)
+        audience_end = shocked.channel_audience_end.mean(axis=1)
+        owned_audience = float(audience_end[~self.rented_mask].sum())
+        return {
+            "description": self.scenario.strategies[result.name].description,
+            "revenue": metrics.distribution_summary(shocked.revenue),
+            "profit": metrics.distribution_summary(shocked.profit),
+            "calm_revenue": metrics.distribution_summary(calm.revenue),
+            "calm_profit": metrics.distribution_summary(calm.profit),
+            "revenue_at_risk": metrics.risk_summary(losses),
+            "relative_revenue_at_risk": metrics.ratio(float(losses.mean()), calm_mean),
+            "rented_revenue_share": metrics.ratio(float(calm.rented_revenue.mean()), calm_mean),
+            "owned_audience_share_end": metrics.ratio(owned_audience, float(audience_end.sum())),
+            "concentration": metrics.herfindahl(calm_channel_revenue),
+            "recovery_days": metrics.recovery_summary(result.recovery_days),
+            "channels": {
+                name: {
+                    "revenue": float(shocked.channel_revenue[index].mean()),
+                    "cost": float(shocked.channel_cost[index].mean()),
+                    "fees": float(shocked.channel_fees[index].mean()),
+                    "audience_end": float(audience_end[index]),
+                }
+                for index, name in enumerate(self.channel_names)
+            },
+        }
+
+    def sensitivity(self) -> dict[str, list[dict[str, Any]]]:
+        """Per strategy: Spearman correlation of each uncertain input with revenue at risk.
+
+        Largest magnitude first; ties keep the inputs' order in the scenario.
+        """
+        table: dict[str, list[dict[str, Any]]] = {}
+        for name, result in self.strategies.items():
+            losses = result.revenue_at_risk
+            rows = [
+                {"input": path, "spearman": metrics.spearman(values, losses)}
+                for path, values in self.inputs.items()
+            ]
+            rows.sort(key=lambda row: -abs(row["spearman"]))
+            table[name] = rows
+        return table
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The summary.json document, computed once (results do not change after a run)."""
+        document: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "scenario": self.scenario.name,
+            "title": self.scenario.display_title(),
+            "seed": self.seed,
+            "replications": self.replications,
+            "horizon_days": self.scenario.horizon_days,
+            "deterministic": self.deterministic,
+            "strategies": {
+                name: self._strategy_summary(result) for name, result in self.strategies.items()
+            },
+        }
+        if self.inputs:
+            document["sensitivity"] = self.sensitivity()
+        return document
+
+    def weekly_rows(self) -> list[dict[str, Any]]:
+        """Rows of timeseries.csv: weekly revenue quantiles per strategy and world."""
+        rows = []
+        horizon = self.scenario.horizon_days
+        for name, result in self.strategies.items():
+            for world in WORLDS:
+                totals: WorldTotals = getattr(result, world)
+                p5, p50, p95 = np.percentile(totals.weekly_revenue, [5, 50, 95], axis=1)
+                means = totals.weekly_revenue_sum / self.replications
+                count = self.replications
+                for week in range(totals.weekly_revenue.shape[0]):
+                    rows.append(
+                        {
+                            "strategy": name,
+                            "world": world,
+                            "week": week,
+                            "start_day": week * DAYS_PER_WEEK,
+                            "days": min(DAYS_PER_WEEK, horizon - week * DAYS_PER_WEEK),
+                            "revenue_mean": float(means[week]),
+                            "revenue_p5": float(p5[week]),
+                            "revenue_p50": float(p50[week]),
+                            "revenue_p95": float(p95[week]),
+                            "rented_revenue_mean": float(
+                                totals.weekly_rented_revenue_sum[week] / count
+                            ),
+                            "rented_audience_mean": float(
+                                totals.weekly_rented_audience_sum[week] / count
+                            ),
+                            "owned_audience_mean": float(
+                                totals.weekly_owned_audience_sum[week] / count
+                            ),
+                        }
+                    )
+        return rows
+
+
+def bytes_per_replication(scenario: Scenario) -> int:
+    """Memory a run keeps per replication: the per-replication totals of every world.
+
+    Also counts one uncertain input per distribution in the file (an upper
+    bound is enough: this guards against requests that cannot fit).
+    """
+    channels = len(scenario.channels)
+    worlds = 2 * len(scenario.strategies)
+    per_world = len(PER_REPLICATION) - 4 + 4 * channels
+    uncertain = scenario.model_dump_json().count('"dist"') + 2 * len(scenario.shocks)
+    return 8 * (worlds * per_world + len(scenario.strategies) + uncertain)
+
+
+class ResultsBuilder:
+    """Collects batch results as they arrive, in any order, into one run's arrays.
+
+    Per-replication values go to their batch's columns; per-batch sums are kept
+    per batch and added in batch order at the end, so the bytes of the result
+    never depend on the order in which workers finish.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        sizes: Sequence[int],
+        seed: int,
+        deterministic: bool,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.deterministic = deterministic
+        self.offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(int)
+        self.replications = int(sum(sizes))
+        weeks = math.ceil(scenario.horizon_days / DAYS_PER_WEEK)
+        kept = 0
+        for size in sizes:
+            if kept >= WEEKLY_QUANTILE_REPLICATIONS:
+                break
+            kept += size
+        self.worlds = {
+            (name, world): WorldTotals.allocate(
+                channels=len(scenario.channels),
+                weeks=weeks,
+                replications=self.replications,
+                kept=kept,
+            )
+            for name in scenario.strategies
+            for world in WORLDS
+        }
+        self.weekly_sums = {
+            key: np.zeros((len(sizes), len(WEEKLY_SUMS), weeks)) for key in self.worlds
+        }
+        self.recovery = {name: np.zeros(self.replications) for name in scenario.strategies}
+        self.inputs: dict[str, np.ndarray] = {}
+        self.received = 0
+
+    def add(self, batch: BatchResult) -> None:
+        """Place one batch's results."""
+        offset = int(self.offsets[batch.batch_index])
+        for result in batch.strategies:
+            for world in WORLDS:
+                part: WorldTotals = getattr(result, world)
+                self.worlds[(result.name, world)].place(part, offset)
+                self.weekly_sums[(result.name, world)][batch.batch_index] = [
+                    getattr(part, name) for name in WEEKLY_SUMS
+                ]
+            self.recovery[result.name][offset : offset + batch.size] = result.recovery_days
+        for path, values in batch.inputs.items():
+            self.inputs.setdefault(path, np.zeros(self.replications))[
+                offset : offset + batch.size
+            ] = values
+        self.received += 1
+
+    def build(self) -> SimulationResults:
+        """The run's results; every batch must have been added."""
+        if self.received != len(self.offsets):
+            raise RuntimeError(f"{self.received} of {len(self.offsets)} batches were added.")
+        strategies = {}
+        for name in self.scenario.strategies:
+            worlds = {}
+            for world in WORLDS:
+                totals = self.worlds[(name, world)]
+                sums = self.weekly_sums[(name, world)]
+                for position, field_name in enumerate(WEEKLY_SUMS):
+                    total = np.zeros(sums.shape[2])
+                    for batch in range(sums.shape[0]):
+                        total = total + sums[batch, position]
+                    setattr(totals, field_name, total)
+                worlds[world] = totals
+            strategies[name] = StrategyResult(
+                name=name,
+                shocked=worlds["shocked"],
+                calm=worlds["calm"],
+                recovery_days=self.recovery[name],
+            )
+        return SimulationResults(
+            scenario=self.scenario,
+            seed=self.seed,
+            replications=self.replications,
+            deterministic=self.deterministic,
+            strategies=strategies,
+            inputs=self.inputs,
+        )

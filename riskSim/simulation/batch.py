@@ -1,0 +1,95 @@
+"""One batch of replications from scenario to reduced result: compile, simulate, reduce.
+
+This is the unit of work every runner ships to a worker. It returns only
+per-replication totals and weekly series, never the engine's per-day arrays.
+
+Work is shared where the model guarantees identical results: strategies that
+differ only in their responses play the same calm world (responses never
+trigger without shocks), identical shocked worlds are played once, and each
+shocked world plays only the channels a shock can change, from its calm
+world's state at the first moment a shock can make a difference
+(:mod:`riskSim.simulation.engine.divergence`), instead of replaying everything.
+"""
+
+from __future__ import annotations
+
+from riskSim.results.records import BatchResult, reduce_batch
+from riskSim.scenario import Scenario
+from riskSim.simulation.compile import CompiledStrategy, compile_batch
+from riskSim.simulation.engine.divergence import Divergence, assemble, divergence
+from riskSim.simulation.engine.world import WorldRecord, WorldState, simulate_world
+
+__all__ = ["calm_key", "shocked_key", "simulate_batch"]
+
+
+def calm_key(strategy: CompiledStrategy) -> tuple[object, ...]:
+    """What a strategy's calm world depends on: cadences and captures."""
+    return (
+        strategy.posts_per_week,
+        tuple(
+            (
+                capture.source,
+                capture.target,
+                capture.rate.tobytes(),
+                capture.cost_per_capture.tobytes(),
+                capture.reach_penalty.tobytes(),
+            )
+            for capture in strategy.captures
+        ),
+    )
+
+
+def shocked_key(strategy: CompiledStrategy) -> tuple[object, ...]:
+    """What a strategy's shocked world depends on: its calm key plus its responses."""
+    return (
+        calm_key(strategy),
+        strategy.pay_per_post,
+        strategy.reduce_to_posts_per_week,
+        strategy.evacuate,
+        strategy.evacuation_boost,
+        strategy.reaction_days,
+    )
+
+
+def simulate_batch(
+    scenario: Scenario, *, batch_index: int, size: int, seed: int, deterministic: bool
+) -> BatchResult:
+    """Every strategy of ``scenario`` in the shocked and the calm world, for one batch."""
+    plan = compile_batch(
+        scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
+    )
+    differences: dict[str, Divergence] = {
+        strategy.name: divergence(plan, strategy) for strategy in plan.strategies
+    }
+    sharing: dict[tuple[object, ...], list[CompiledStrategy]] = {}
+    for strategy in plan.strategies:
+        sharing.setdefault(calm_key(strategy), []).append(strategy)
+    calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
+    for key, strategies in sharing.items():
+        plays = [differences[strategy.name] for strategy in strategies]
+        tracked = sorted({channel for difference in plays for channel in difference.channels})
+        splits = tuple(difference.start for difference in plays if difference.plays)
+        calm[key] = simulate_world(
+            plan, strategies[0], shocked=False, tracked=tuple(tracked), splits=splits
+        )
+    shocked: dict[tuple[object, ...], WorldRecord] = {}
+    records: dict[tuple[str, str], WorldRecord] = {}
+    for strategy in plan.strategies:
+        calm_record, states = calm[calm_key(strategy)]
+        full_key = shocked_key(strategy)
+        if full_key not in shocked:
+            difference = differences[strategy.name]
+            changed = None
+            if difference.plays:
+                changed, _ = simulate_world(
+                    plan,
+                    strategy,
+                    shocked=True,
+                    start=states.get(difference.start),
+                    channels=difference.channels,
+                    tracked=difference.channels,
+                )
+            shocked[full_key] = assemble(plan, calm_record, changed, difference)
+        records[(strategy.name, "shocked")] = shocked[full_key]
+        records[(strategy.name, "calm")] = calm_record
+    return reduce_batch(plan, records)

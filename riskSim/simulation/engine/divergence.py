@@ -1,0 +1,159 @@
+"""Which channels a strategy's shocks can change, and the shocked world built from the calm one.
+
+Channels interact only through captures, and each draws from streams of its
+own, so a channel that no shock touches, and that captures from or into no
+touched channel, plays exactly as in the calm world, draw for draw. A shocked
+world therefore plays only the changed channels, from the calm world's state
+at the first moment a shock can act on them, and takes everything else from
+the calm world. A channel whose only shock is a fee the strategy pays keeps
+its posts and draws: only its costs change, and they are added without
+playing it. Played in full from day 0 the shocked world gives the same
+figures (``tests/test_batch.py``); this way it costs a fraction of the calm one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from riskSim.simulation.compile import BatchPlan, CompiledShock, CompiledStrategy
+from riskSim.simulation.engine.world import WorldRecord, post_times
+from riskSim.units import DAYS_PER_WEEK
+
+__all__ = ["Divergence", "assemble", "divergence", "first_divergence"]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """How one strategy's shocked world differs from its calm world, in one batch.
+
+    Attributes:
+        channels: the channels to play in the shocked world (closed under captures).
+        start: the earliest time they can differ (``inf``: not within the horizon).
+        fees: extra costs ``ndarray[replications]`` of channels that only pay a fee.
+    """
+
+    channels: tuple[int, ...]
+    start: float
+    fees: dict[int, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def plays(self) -> bool:
+        """Whether any channel has to be played at all."""
+        return bool(self.channels) and math.isfinite(self.start)
+
+
+def first_divergence(plan: BatchPlan, channels: tuple[int, ...] | None = None) -> float:
+    """The earliest time a shock on ``channels`` (default: any) can act in any replication.
+
+    A shock acts from its onset, except a shutdown, whose notice lets a strategy
+    evacuate early. ``inf`` when no such shock happens in this batch.
+    """
+    earliest = math.inf
+    for shock in plan.shocks:
+        if channels is not None and shock.channel not in channels:
+            continue
+        start = shock.onset
+        if shock.type == "platform_shutdown":
+            start = start - shock.params["notice_days"]
+        earliest = min(earliest, float(np.min(start)))
+    return max(earliest, 0.0)
+
+
+def _only_costs(shock: CompiledShock, strategy: CompiledStrategy) -> bool:
+    return shock.type == "pay_per_post" and strategy.pay_per_post == "pay"
+
+
+def _capture_groups(plan: BatchPlan, strategy: CompiledStrategy) -> list[int]:
+    """A group number per channel: channels linked by captures share one."""
+    group = list(range(len(plan.channels)))
+
+    def root(channel: int) -> int:
+        while group[channel] != channel:
+            channel = group[channel]
+        return channel
+
+    for capture in strategy.captures:
+        group[root(capture.source)] = root(capture.target)
+    return [root(channel) for channel in range(len(plan.channels))]
+
+
+def _fees_without_playing(
+    plan: BatchPlan, strategy: CompiledStrategy, channel: int, shocks: list[CompiledShock]
+) -> np.ndarray:
+    """Fees of every post at or after each onset, on the unchanged cadence."""
+    posts = post_times(strategy.posts_per_week[channel], plan.horizon_days)
+    total = np.zeros(plan.size)
+    for shock in shocks:
+        charged = posts.size - np.searchsorted(posts, shock.onset, side="left")
+        total = total + charged * shock.params["fee"]
+    return total
+
+
+def divergence(plan: BatchPlan, strategy: CompiledStrategy) -> Divergence:
+    """The channels ``strategy``'s shocks change, when, and the fees paid without change."""
+    groups = _capture_groups(plan, strategy)
+    changed_groups = {
+        groups[shock.channel] for shock in plan.shocks if not _only_costs(shock, strategy)
+    }
+    channels = tuple(
+        channel for channel in range(len(plan.channels)) if groups[channel] in changed_groups
+    )
+    paying: dict[int, list[CompiledShock]] = {}
+    for shock in plan.shocks:
+        if shock.channel not in channels:
+            paying.setdefault(shock.channel, []).append(shock)
+    fees = {
+        channel: _fees_without_playing(plan, strategy, channel, shocks)
+        for channel, shocks in paying.items()
+    }
+    start = first_divergence(plan, channels) if channels else math.inf
+    if start >= plan.horizon_days:
+        start = math.inf
+    return Divergence(channels=channels, start=start, fees=fees)
+
+
+def assemble(
+    plan: BatchPlan, calm: WorldRecord, changed: WorldRecord | None, difference: Divergence
+) -> WorldRecord:
+    """The shocked world: the calm record with the changed channels and the fees swapped in.
+
+    Args:
+        calm: the calm world, tracking the series of ``difference.channels``.
+        changed: the shocked world playing only ``difference.channels`` (with
+            their series), or None when none had to be played.
+    """
+    if changed is None and not difference.fees:
+        return calm
+    record = WorldRecord(
+        revenue=calm.revenue.copy(),
+        cost=calm.cost.copy(),
+        fees=calm.fees.copy(),
+        audience_end=calm.audience_end.copy(),
+        daily_revenue=calm.daily_revenue.copy(),
+        weekly_rented_revenue=calm.weekly_rented_revenue.copy(),
+        weekly_rented_audience=calm.weekly_rented_audience.copy(),
+        weekly_owned_audience=calm.weekly_owned_audience.copy(),
+        series={},
+    )
+    if changed is not None:
+        for channel in difference.channels:
+            for totals in ("revenue", "cost", "fees", "audience_end"):
+                getattr(record, totals)[channel] = getattr(changed, totals)[channel]
+            before, after = calm.series[channel], changed.series[channel]
+            revenue_change = after.daily_revenue - before.daily_revenue
+            audience_change = after.weekly_audience - before.weekly_audience
+            record.daily_revenue += revenue_change
+            if plan.channels[channel].kind == "rented":
+                record.weekly_rented_revenue += np.add.reduceat(
+                    revenue_change.sum(axis=1), np.arange(0, revenue_change.shape[0], DAYS_PER_WEEK)
+                )
+                record.weekly_rented_audience += audience_change
+            else:
+                record.weekly_owned_audience += audience_change
+    for channel, fees in difference.fees.items():
+        record.cost[channel] += fees
+        record.fees[channel] += fees
+    return record

@@ -1,0 +1,578 @@
+"""One strategy in one world (shocked or calm) for one batch: the SimPy model.
+
+State is numpy arrays over the replications of the batch: per channel, the
+target prospects ``T`` and the others ``A - T`` as the two rows of one
+:class:`LazyCount`, drawn only when something reads it. Three kinds of
+process share one clock: shocks (a shutdown wipes the audience at its onset),
+posting per channel on its cadence, and the daily update (churn, inflow, paid
+traffic, running cost). Strategy responses act through the posting schedule and the capture
+rates. A world may play only some channels (the ones a shock can change, see
+:mod:`riskSim.simulation.engine.divergence`): channels interact only through captures,
+and each draws from streams of its own. The model knows nothing of files,
+terminals or charts.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from riskSim.errors import InvalidInputError
+from riskSim.simulation.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledStrategy
+from riskSim.simulation.engine.audience import LazyCount, Rate
+from riskSim.simulation.engine.clock import Clock
+from riskSim.simulation.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
+from riskSim.simulation.engine.shocks import Mask, ShockTimeline
+from riskSim.simulation.rng import Stream, generator, name_key
+from riskSim.units import DAYS_PER_WEEK
+
+__all__ = ["ChannelSeries", "WorldRecord", "WorldState", "post_times", "simulate_world"]
+
+SPLIT_PRIORITY = -1
+PROSPECTS, OTHERS = 0, 1
+"""Rows of a channel's people: target prospects, then everyone else."""
+AUDIENCE_LIMIT = 1e12
+"""More people than use the internet, a hundred times over: a run past it is a mistake."""
+SHOCK_PRIORITY = 0
+DAYS_PER_MONTH = 30.0
+_NOT_TAKEN_OVER = np.empty((0, 0))
+"""Stands for the daily revenue a state does not carry (see ``_World._snapshot``)."""
+
+
+class Purpose:
+    """Third spawn-key element of a channel's dynamics streams."""
+
+    POSTS = 0
+    DAILY = 1
+    CAPTURE = 2
+    PAID = 3
+    """Paid traffic draws apart from the audience, so every strategy buys the same ads."""
+
+
+def post_times(posts_per_week: float, horizon_days: int) -> np.ndarray:
+    """``t = k * 7 / p`` for k = 0, 1, ... while ``t < horizon_days`` ``(ndarray[posts])``."""
+    if posts_per_week <= 0:
+        return np.empty(0)
+    count = math.ceil(horizon_days * posts_per_week / DAYS_PER_WEEK) + 1
+    with np.errstate(over="ignore"):  # a vanishing cadence puts the second post at inf
+        times = (np.arange(count) * float(DAYS_PER_WEEK)) / posts_per_week
+    return times[times < horizon_days]
+
+
+@dataclass
+class ChannelSeries:
+    """One channel's share of a world's series, kept so another world can swap it.
+
+    Attributes:
+        daily_revenue: ``ndarray[horizon_days, replications]``.
+        weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
+    """
+
+    daily_revenue: np.ndarray
+    weekly_audience: np.ndarray
+
+
+@dataclass
+class WorldRecord:
+    """What one world leaves behind, per replication of the batch.
+
+    Attributes:
+        revenue, cost, fees, audience_end: ``ndarray[channels, replications]``.
+        daily_revenue: ``ndarray[horizon_days, replications]``.
+        weekly_rented_revenue: revenue on rented channels summed over the
+            replications, per week, ``ndarray[weeks]`` (only this sum is reported).
+        weekly_rented_audience, weekly_owned_audience: sums over replications at
+            each week's last daily update, ``ndarray[weeks]``.
+        series: the tracked channels' own daily revenue and weekly audience.
+    """
+
+    revenue: np.ndarray
+    cost: np.ndarray
+    fees: np.ndarray
+    audience_end: np.ndarray
+    daily_revenue: np.ndarray
+    weekly_rented_revenue: np.ndarray
+    weekly_rented_audience: np.ndarray
+    weekly_owned_audience: np.ndarray
+    series: dict[int, ChannelSeries]
+
+
+def _uniform(values: np.ndarray) -> Rate:
+    """One float when every replication has the same value: scalar arithmetic is cheaper."""
+    first = float(values[0])
+    return first if bool(np.all(values == first)) else values
+
+
+def _status_split(target_share: np.ndarray) -> np.ndarray:
+    """Shares of prospects and others, ``ndarray[2, 1]`` (one for all) or ``ndarray[2, r]``.
+
+    ``split * amount`` splits an amount of people into the two rows of a channel.
+    """
+    share = _uniform(target_share)
+    if isinstance(share, float):
+        return np.array([[share], [1.0 - share]])
+    return np.stack([share, 1.0 - share])
+
+
+class _World:
+    def __init__(
+        self,
+        plan: BatchPlan,
+        strategy: CompiledStrategy,
+        *,
+        shocked: bool,
+        start: WorldState | None = None,
+        channels: tuple[int, ...] | None = None,
+        tracked: tuple[int, ...] = (),
+    ) -> None:
+        self.plan = plan
+        self.strategy = strategy
+        self.timeline = ShockTimeline(plan, strategy, shocked=shocked)
+        self.start_time = 0.0 if start is None else start.time
+        self.clock = Clock(initial_time=self.start_time)
+        self.played = tuple(range(len(plan.channels))) if channels is None else channels
+        size, channel_count, horizon = plan.size, len(plan.channels), plan.horizon_days
+        self.post_samplers = [
+            self._sampler(channel.name, Purpose.POSTS) for channel in plan.channels
+        ]
+        self.daily_samplers = [
+            self._sampler(channel.name, Purpose.DAILY) for channel in plan.channels
+        ]
+        self.paid_samplers = [
+            self._sampler(channel.name, Purpose.PAID) for channel in plan.channels
+        ]
+        self.capture_samplers = [
+            self._sampler(
+                plan.channels[capture.source].name,
+                Purpose.CAPTURE,
+                plan.channels[capture.target].name,
+            )
+            for capture in strategy.captures
+        ]
+        dtype = self.post_samplers[0].dtype if self.post_samplers else np.float64
+        self.people = [self._initial_people(channel, dtype) for channel in plan.channels]
+        self.rented = np.array([channel.kind == "rented" for channel in plan.channels])
+        weeks = math.ceil(horizon / DAYS_PER_WEEK)
+        self.record = WorldRecord(
+            revenue=np.zeros((channel_count, size)),
+            cost=np.zeros((channel_count, size)),
+            fees=np.zeros((channel_count, size)),
+            audience_end=np.zeros((channel_count, size)),
+            daily_revenue=np.zeros((horizon, size)),
+            weekly_rented_revenue=np.zeros(weeks),
+            weekly_rented_audience=np.zeros(weeks),
+            weekly_owned_audience=np.zeros(weeks),
+            series={
+                channel: ChannelSeries(np.zeros((horizon, size)), np.zeros(weeks))
+                for channel in tracked
+            },
+        )
+        reach_keep = [np.ones(size) for _ in plan.channels]
+        for capture in strategy.captures:
+            active = capture.rate > 0
+            reach_keep[capture.source] = reach_keep[capture.source] * np.where(
+                active, 1.0 - capture.reach_penalty, 1.0
+            )
+        # One float where every replication has the same value (fixed figures): the
+        # per-post arithmetic below is then on floats, with the same results.
+        self.base_reach = [
+            _uniform(channel.organic_reach * keep)
+            for channel, keep in zip(plan.channels, reach_keep, strict=True)
+        ]
+        self.engagement = [_uniform(channel.engagement_rate) for channel in plan.channels]
+        self.buying = [
+            _uniform(channel.click_rate * channel.conversion_rate) for channel in plan.channels
+        ]
+        self.order_value = [_uniform(channel.order_value) for channel in plan.channels]
+        self.share_rate = [_uniform(channel.share_rate) for channel in plan.channels]
+        self.follower_split = [
+            _status_split(channel.growth_target_share) for channel in plan.channels
+        ]
+        self.captures_from = self._captures_by_source()
+        self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
+        self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
+        self.exodus = [
+            bool(self.timeline.by_channel[index].get("audience_exodus"))
+            for index in range(channel_count)
+        ]
+        self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
+        self.inflow: list[Rate] = [
+            _status_split(channel.growth_target_share) * channel.daily_growth if grows else 0.0
+            for channel, grows in zip(plan.channels, self.grows, strict=True)
+        ]
+        self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
+        self.pays_members = [
+            bool(np.any(channel.cost_per_member_per_month > 0)) for channel in plan.channels
+        ]
+        # Channels whose days only age their audience by the same churn and inflow are
+        # aged when next read, all the days since at once (see _catch_up); the others
+        # keep a daily update.
+        self.ages_when_read = [
+            isinstance(self.churn[index], float)
+            and not self.exodus[index]
+            and not self.timeline.shutdowns(index)
+            and not self.advertises[index]
+            and not self.pays_members[index]
+            for index in range(channel_count)
+        ]
+        self.changes_daily = [
+            index
+            for index in self.played
+            if not self.ages_when_read[index]
+            and (
+                bool(np.any(plan.channels[index].daily_churn > 0))
+                or self.exodus[index]
+                or self.grows[index]
+                or self.advertises[index]
+                or self.pays_members[index]
+            )
+        ]
+        self.days_done = math.ceil(self.start_time)
+        """Daily updates that have happened (days ``0 .. days_done - 1``)."""
+        self.aged_to = [self.days_done] * channel_count
+        if start is not None:
+            self._resume(start)
+
+    def _sampler(self, *names: str | int) -> Sampler:
+        if self.plan.deterministic:
+            return ExpectedValueSampler()
+        keys = [name_key(name) if isinstance(name, str) else name for name in names]
+        return RandomSampler(
+            generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
+        )
+
+    def _initial_people(self, channel: ChannelParams, dtype: type) -> LazyCount:
+        audience, prospects = channel.audience, channel.audience * channel.target_share
+        if dtype is not np.float64:
+            audience, prospects = np.rint(audience), np.rint(prospects)
+        return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
+
+    def _catch_up(self, channel: int) -> LazyCount:
+        """The channel's people, aged by every daily update since they were last read.
+
+        Days are pending only for channels aged when read, and, in a world resumed
+        from a calm world's state, for those the calm world aged that way: before
+        the moment taken over, the worlds' days are alike.
+        """
+        people = self.people[channel]
+        days = self.days_done - self.aged_to[channel]
+        if days > 0:
+            people.age_days(days, 1.0 - float(self.churn[channel]), self.inflow[channel])
+            self.aged_to[channel] = self.days_done
+        return people
+
+    def _settle(self, channel: int) -> np.ndarray:
+        """Draw the channel's people now: ``ndarray[2, replications]`` (prospects, others)."""
+        return self._catch_up(channel).settle(self.daily_samplers[channel])
+
+    def _audience(self, channel: int) -> np.ndarray:
+        """Draw the channel's audience now."""
+        return self._settle(channel).sum(axis=0)
+
+    def _earn(self, channel: int, day: int, revenue: np.ndarray) -> None:
+        self.record.revenue[channel] += revenue
+        self.record.daily_revenue[day] += revenue
+        if self.rented[channel]:
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
+        series = self.record.series.get(channel)
+        if series is not None:
+            series.daily_revenue[day] += revenue
+
+    # --- posting ---------------------------------------------------------
+
+    def _schedule(self, channel: int) -> Iterator[tuple[float, Mask]]:
+        """Post times of ``channel`` with the replications that post at each.
+
+        Before the strategy's pay-per-post response takes effect (time ``R``)
+        posts follow the channel's cadence; from ``R`` on, the reduced cadence
+        (none for 'exit'). Both grids are anchored at day 0.
+        """
+        horizon = self.plan.horizon_days
+        base = post_times(self.strategy.posts_per_week[channel], horizon)
+        response_time = self.timeline.response_time(channel)
+        if response_time is None:
+            for t in base:
+                yield float(t), None
+            return
+        reduced = (
+            post_times(self.strategy.reduce_to_posts_per_week, horizon)
+            if self.strategy.pay_per_post == "reduce"
+            else np.empty(0)
+        )
+        in_base = set(base.tolist())
+        in_reduced = set(reduced.tolist())
+        for t in sorted(in_base | in_reduced):
+            before = t < response_time
+            if t in in_base and t in in_reduced:
+                yield t, None
+            elif t in in_base:
+                yield t, before
+            else:
+                yield t, ~before
+
+    def posting(self, channel: int) -> Iterator[object]:
+        for t, scheduled in self._schedule(channel):
+            if t < self.start_time:
+                continue
+            yield self.clock.wake(t, 1 + channel)
+            mask = self.timeline.can_post(channel, t)
+            if scheduled is not None:
+                mask = scheduled if mask is None else scheduled & mask
+            if mask is not None and not mask.any():
+                continue
+            self._post(channel, t, mask)
+
+    def _post(self, channel: int, t: float, mask: Mask) -> None:
+        sampler = self.post_samplers[channel]
+        people = self._settle(channel)
+        reach_factor = self.timeline.reach_factor(channel, t)
+        reach = self.base_reach[channel] * reach_factor  # both in [0, 1]: no clipping needed
+        engage = reach * self.engagement[channel]
+        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
+        if mask is not None:
+            people = people * mask
+        needs_engaged = self.shares[channel] or self.captures_from[channel]
+        if not needs_engaged:
+            # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
+            buyers = sampler.binomial(people[PROSPECTS], engage * buy)
+            self._earn(channel, int(t), buyers * self.order_value[channel])
+            self._pay_for_post(channel, t, mask)
+            return
+        engaged, buyers = sampler.engage(people, engage, buy)  # E_T, E_O, then B from E_T
+        self._earn(channel, int(t), buyers * self.order_value[channel])
+        self._pay_for_post(channel, t, mask)
+        if self.shares[channel]:
+            # New followers ~ Poisson((E_T + E_O) * share_rate), split into prospects and
+            # others: Poisson arrivals, drawn when the channel is next read.
+            followers = engaged.sum(axis=0) * self.share_rate[channel]
+            self._check_growth(channel, t, followers)
+            self.people[channel].arrive(self.follower_split[channel] * followers)
+        self._capture(channel, t, engaged)
+
+    def _check_growth(self, channel: int, t: float, followers: np.ndarray) -> None:
+        """Stop a run whose shares compound past any real audience (and past int64).
+
+        Raises:
+            InvalidInputError: naming the channel's share_rate.
+        """
+        people = self.people[channel]
+        if people.total_bound() + float(followers.sum()) <= AUDIENCE_LIMIT:
+            return  # every replication together is below it: so is each (the usual case)
+        expected = people.expected().sum(axis=0)
+        if np.max(expected + followers) <= AUDIENCE_LIMIT:
+            return
+        name = self.plan.channels[channel].name
+        raise InvalidInputError.single(
+            "model",
+            f"channels.{name}.share_rate",
+            f"the audience of '{name}' grew past {AUDIENCE_LIMIT:,.0f} people by day {t:g}: "
+            "shares compound faster than churn removes people; lower share_rate, "
+            "organic_reach or engagement_rate",
+        )
+
+    def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
+        """Production cost and the platform's fee, for the replications that posted."""
+        fee = self.timeline.fee(channel, t)
+        per_post = self.plan.channels[channel].production_cost + fee
+        if mask is None:
+            self.record.cost[channel] += per_post
+            if not isinstance(fee, float) or fee != 0.0:
+                self.record.fees[channel] += fee
+        else:
+            self.record.cost[channel] += per_post * mask
+            self.record.fees[channel] += fee * mask
+
+    def _capture(self, channel: int, t: float, engaged: np.ndarray) -> None:
+        """Engaged people who also join an owned channel, keeping their prospect status."""
+        for capture, sampler in self.captures_from[channel]:
+            if self.strategy.evacuate:
+                evacuating = self.timeline.evacuating(channel, t)
+                boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
+                rate: Rate = np.clip(capture.rate * boost, 0.0, 1.0)
+            else:
+                rate = _uniform(capture.rate)  # rates are in [0, 1]: nothing to clip
+            joined = sampler.binomial(engaged, rate)
+            target_alive = self.timeline.alive(capture.target, t)
+            if target_alive is not None:
+                joined = joined * target_alive
+            self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
+            self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
+
+    # --- shocks ------------------------------------------------------------
+
+    def shocks(self) -> Iterator[object]:
+        """Wipe a channel's audience at its shutdown onset."""
+        horizon = self.plan.horizon_days
+        onsets = sorted(
+            {
+                float(onset)
+                for channel in self.played
+                for shock in self.timeline.shutdowns(channel)
+                for onset in np.unique(shock.onset)
+                if self.start_time <= onset < horizon
+            }
+        )
+        for t in onsets:
+            yield self.clock.wake(t, SHOCK_PRIORITY)
+            for channel in self.played:
+                for shock in self.timeline.shutdowns(channel):
+                    hit = shock.onset == t
+                    if hit.any():
+                        self._catch_up(channel).wipe(hit)
+
+    # --- daily update ------------------------------------------------------
+
+    def daily(self) -> Iterator[object]:
+        horizon = self.plan.horizon_days
+        priority = 1 + len(self.plan.channels)
+        for day in range(math.ceil(self.start_time), horizon):
+            yield self.clock.wake(day, priority)
+            for channel in self.changes_daily:
+                self._catch_up(channel)  # days pending from a calm world, before today's
+                self._daily_update(channel, day)
+                self.aged_to[channel] = day + 1
+            self.days_done = day + 1
+            if (day + 1) % DAYS_PER_WEEK == 0 or day == horizon - 1:
+                self._count_week(day // DAYS_PER_WEEK)
+
+    def _count_week(self, week: int) -> None:
+        """Sum each played channel's audience over the replications, at the week's end."""
+        for channel in self.played:
+            total = float(self._audience(channel).sum())
+            if self.rented[channel]:
+                self.record.weekly_rented_audience[week] += total
+            else:
+                self.record.weekly_owned_audience[week] += total
+            series = self.record.series.get(channel)
+            if series is not None:
+                series.weekly_audience[week] += total
+
+    def _daily_update(self, channel: int, day: int) -> None:
+        """Churn, inflow, paid traffic, then the running cost of the audience.
+
+        Churn and inflow only age the channel's lazy counts; they are drawn when
+        something reads the audience (here, only a running cost does).
+        """
+        params = self.plan.channels[channel]
+        t = float(day)
+        churn: Rate = self.churn[channel]
+        if self.exodus[channel]:
+            churn = np.clip(params.daily_churn + self.timeline.extra_churn(channel, t), 0.0, 1.0)
+        keep = 1.0 - churn
+        alive = self.timeline.alive(channel, t)
+        inflow = self.inflow[channel] if alive is None else self.inflow[channel] * alive
+        self.people[channel].age(keep, inflow)
+        live = 1.0 if alive is None else alive
+        if self.advertises[channel]:
+            sampler = self.paid_samplers[channel]
+            cpm = params.cpm * self.timeline.cpm_factor(channel, t)
+            impressions = sampler.count(params.ad_budget_per_day / cpm * 1000.0 * live)
+            buyers = sampler.binomial(impressions, params.paid_click_rate * params.conversion_rate)
+            self._earn(channel, day, buyers * params.order_value)
+            self.record.cost[channel] += params.ad_budget_per_day * live
+        if self.pays_members[channel]:
+            self.record.cost[channel] += (
+                self._audience(channel) * params.cost_per_member_per_month / DAYS_PER_MONTH
+            )
+
+    def _resume(self, state: WorldState) -> None:
+        """Take over a calm world's state at the moment the worlds can first differ."""
+        copied = copy.deepcopy(state)
+        self.people, self.record = copied.people, copied.record
+        self.record.daily_revenue = np.zeros((self.plan.horizon_days, self.plan.size))
+        self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
+        self.paid_samplers = copied.paid_samplers
+        self.capture_samplers = copied.capture_samplers
+        self.aged_to = copied.aged_to  # days_done is the same: ceil of the time taken over
+        self.captures_from = self._captures_by_source()
+
+    def _captures_by_source(self) -> list[list[tuple[CompiledCapture, Sampler]]]:
+        """Each channel's captures with their samplers, so a post finds its own at once."""
+        pairs = list(zip(self.strategy.captures, self.capture_samplers, strict=True))
+        return [
+            [(capture, sampler) for capture, sampler in pairs if capture.source == index]
+            for index in range(len(self.plan.channels))
+        ]
+
+    def _snapshot(self) -> WorldState:
+        # Counts are taken as they are, days not yet applied and all: catching them up
+        # here would change how this world's own days are grouped, and with it the
+        # rounding of its numbers, depending on which other worlds resume from it.
+        return WorldState(
+            time=self.clock.now,
+            people=self.people,
+            # A resumed world's whole-world daily revenue is never read (assemble takes
+            # the played channels' own series), so it is not copied: the resumed world
+            # starts a fresh one (see _resume). The rest is small beside it.
+            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER),
+            post_samplers=self.post_samplers,
+            daily_samplers=self.daily_samplers,
+            paid_samplers=self.paid_samplers,
+            capture_samplers=self.capture_samplers,
+            aged_to=list(self.aged_to),
+        )
+
+    def run(self, splits: tuple[float, ...] = ()) -> tuple[WorldRecord, dict[float, WorldState]]:
+        """Run to the horizon; also return the state just before each time in ``splits``.
+
+        A state is taken before any event at its time (a priority below the
+        shocks'), so a shocked world resumed from it replays nothing twice.
+        """
+        self.clock.process(self.shocks())
+        for channel in self.played:
+            self.clock.process(self.posting(channel))
+        self.clock.process(self.daily())
+        states: dict[float, WorldState] = {}
+        for split in sorted(set(splits)):
+            if self.start_time < split < self.plan.horizon_days:
+                self.clock.run(until=self.clock.wake(split, SPLIT_PRIORITY))
+                states[split] = copy.deepcopy(self._snapshot())
+        self.clock.run()
+        for channel in self.played:
+            self.record.audience_end[channel] = self._audience(channel)
+        return self.record, states
+
+
+@dataclass
+class WorldState:
+    """Everything a world carries from one instant to the next (arrays and generators)."""
+
+    time: float
+    people: list[LazyCount]
+    record: WorldRecord
+    post_samplers: list[Sampler]
+    daily_samplers: list[Sampler]
+    paid_samplers: list[Sampler]
+    capture_samplers: list[Sampler]
+    aged_to: list[int]
+    """Per channel, the daily updates already applied to its count (see ``_catch_up``)."""
+
+
+def simulate_world(
+    plan: BatchPlan,
+    strategy: CompiledStrategy,
+    *,
+    shocked: bool,
+    start: WorldState | None = None,
+    channels: tuple[int, ...] | None = None,
+    tracked: tuple[int, ...] = (),
+    splits: tuple[float, ...] = (),
+) -> tuple[WorldRecord, dict[float, WorldState]]:
+    """Run one strategy through one world for every replication of the batch.
+
+    Args:
+        plan: the compiled batch.
+        strategy: the strategy played.
+        shocked: the shocked world, or the calm one.
+        start: resume from this state (a calm world's, taken before the first
+            moment the worlds can differ) instead of day 0.
+        channels: play only these channels (closed under captures); all by default.
+        tracked: keep these channels' own series in ``record.series``.
+        splits: also return the state just before each of these times.
+    """
+    world = _World(plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked)
+    return world.run(splits)

@@ -1,0 +1,125 @@
+"""Numbers and shocks in words: the one place that decides how a figure reads.
+
+Tables, charts, reports and the terminal all format money, shares and shocks
+through these functions, so a figure reads the same wherever it appears.
+A leaf: imports nothing of ours (a shock is read by its attributes only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "SCORE_LABELS",
+    "describe_shock",
+    "money",
+    "percent",
+    "about_sign",
+    "quoted_mean",
+    "short_money",
+    "shock_happened",
+]
+
+SCORE_LABELS = {
+    "mean_profit": "mean profit",
+    "p5_profit": "5th-percentile profit (a bad year)",
+    "mean_revenue": "mean revenue",
+}
+"""What each objective (``workshop.score``) means, in words for the room."""
+
+
+def money(value: float) -> str:
+    """Whole currency units with thousands separators: ``70,800``."""
+    return f"{value:,.0f}"
+
+
+def short_money(value: float) -> str:
+    """Currency without decimals, thousands as k and millions as M: ``12.5k``.
+
+    For axes and narrow table cells, where ``70,800`` would not fit.
+    """
+    size = abs(value)
+    if size >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M".replace(".0M", "M")
+    if size >= 10_000:
+        return f"{value / 1000:,.0f}k"
+    if size >= 1000:
+        return f"{value / 1000:,.1f}k".replace(".0k", "k")
+    return f"{value:,.0f}"
+
+
+def percent(share: float, *, decimals: int | None = None) -> str:
+    """A share as a percentage.
+
+    By default one decimal below 10% (so small risks do not read as 0%) and
+    none above; ``decimals`` fixes the count, for a column of figures that
+    must line up and tell neighbours apart (a sweep's points).
+    """
+    if decimals is not None:
+        return f"{share:.{decimals}%}"
+    if share != 0 and abs(share) < 0.1:
+        return f"{share:.1%}"
+    return f"{share:.0%}"
+
+
+def quoted_mean(value: Any) -> float:
+    """A field that may be a number or a distribution, as the number to quote (its mean)."""
+    return float(value) if isinstance(value, (int, float)) else float(value.mean())
+
+
+def about_sign(value: Any) -> str:
+    """``~`` before a quoted figure that is really a distribution's mean."""
+    return "" if isinstance(value, (int, float)) else "~"
+
+
+def describe_shock(shock: Any) -> str:
+    """What a shock does, in a few words: ``linkedin charges 10 per post``."""
+    channel = shock.channel
+    about, number = about_sign, quoted_mean
+    if shock.type == "pay_per_post":
+        return f"{channel} charges {about(shock.fee)}{money(number(shock.fee))} per post"
+    if shock.type == "reach_collapse":
+        ramp = number(shock.ramp_days)
+        over = f" over {about(shock.ramp_days)}{ramp:,.0f} days" if ramp else ""
+        return (
+            f"{channel} reach falls to {about(shock.factor)}{percent(number(shock.factor))}{over}"
+        )
+    if shock.type == "feature_shutdown":
+        return (
+            f"{channel} shuts {shock.feature} ({about(shock.share)}"
+            f"{percent(number(shock.share))} of its sales)"
+        )
+    if shock.type == "platform_shutdown":
+        notice = number(shock.notice_days)
+        warned = f" after {about(shock.notice_days)}{notice:,.0f} days' notice" if notice else ""
+        return f"{channel} shuts down{warned}"
+    if shock.type == "account_suspension":
+        return (
+            f"{channel} account suspended for {about(shock.duration_days)}"
+            f"{number(shock.duration_days):,.0f} days"
+        )
+    if shock.type == "ad_cost_inflation":
+        return f"{channel} ad prices x{about(shock.factor)}{number(shock.factor):g}"
+    if shock.type == "audience_exodus":
+        return f"{channel} audience leaves at {about(shock.rate)}{number(shock.rate):.1%} a day"
+    return f"{shock.type} on {channel}"
+
+
+def shock_happened(shock: Any) -> str:
+    """The shock as a clause in the past tense: ``instagram started charging 5 a post``."""
+    channel, number = shock.channel, quoted_mean
+    if shock.type == "pay_per_post":
+        return f"{channel} started charging {money(number(shock.fee))} a post"
+    if shock.type == "reach_collapse":
+        ramp = number(shock.ramp_days)
+        over = f" over {ramp:,.0f} days" if ramp else ""
+        return f"{channel}'s reach started falling to {percent(number(shock.factor))}{over}"
+    if shock.type == "feature_shutdown":
+        return f"{channel} shut {shock.feature}"
+    if shock.type == "platform_shutdown":
+        return f"{channel} shut down"
+    if shock.type == "account_suspension":
+        return f"{channel} suspended the account for {number(shock.duration_days):,.0f} days"
+    if shock.type == "ad_cost_inflation":
+        return f"{channel}'s ad prices rose {number(shock.factor):g}-fold"
+    return f"people started leaving {channel} ({number(shock.rate):.1%} a day)"

@@ -1,0 +1,184 @@
+"""Charts: what each one draws, real images of the stated size, byte-identical renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import matplotlib.image
+import numpy as np
+import pytest
+
+import riskSim
+from riskSim.charts import (
+    CHART_NAMES,
+    chart_names,
+    exposure,
+    figures,
+    loss_distribution,
+    render,
+    render_charts,
+    revenue_fan,
+    write_charts,
+)
+from riskSim.charts.figures import _bin_edges, full_weeks, trailing_average
+from riskSim.charts.style import SHOCK
+from riskSim.outputs.report import shock_onsets
+from riskSim.scenario import Scenario
+from tests.conftest import png_size, tiny_data
+
+
+def tiny_results(workers: int = 1, **fields: Any) -> riskSim.SimulationResults:
+    return riskSim.simulate(Scenario.model_validate(tiny_data(**fields)), workers=workers)
+
+
+@pytest.fixture(scope="module")
+def results() -> riskSim.SimulationResults:
+    return tiny_results()
+
+
+@pytest.fixture(scope="module")
+def svg_charts(results) -> dict[str, bytes]:
+    return render_charts(results, "svg")
+
+
+
+
+
+def test_every_chart_is_a_1600x900_png(results, tmp_path: Path) -> None:
+    written = write_charts(results, tmp_path, "png")
+    assert [path.name for path in written] == [f"{name}.png" for name in CHART_NAMES]
+    for path in written:
+        data = path.read_bytes()
+        assert png_size(data) == (1600, 900), path.name
+        pixels = matplotlib.image.imread(path)
+        assert pixels.shape[:2] == (900, 1600)
+        assert pixels[..., :3].std() > 0.05, f"{path.name} is blank"
+
+
+def test_svg_and_pdf_are_real_files_without_dates_or_versions(results, svg_charts) -> None:
+    svg = svg_charts["exposure"]
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+    assert b'width="1152pt" height="648pt"' in svg  # 16x9 inches at 72 points an inch
+    assert b"<dc:date>" not in svg
+    assert matplotlib.__version__.encode() not in svg
+    pdf = render(revenue_fan(results), "pdf")
+    assert pdf.startswith(b"%PDF-")
+    for stamp in (b"/CreationDate", b"/ModDate", b"/Producer", matplotlib.__version__.encode()):
+        assert stamp not in pdf
+
+
+def test_svg_pdf_and_png_bytes_repeat_for_the_same_results(results, svg_charts) -> None:
+    assert render_charts(results, "svg") == svg_charts
+    for chart_format in ("pdf", "png"):
+        # A fresh figure each time: nothing may depend on what was drawn before.
+        first = render(revenue_fan(results), chart_format)
+        assert render(revenue_fan(results), chart_format) == first, chart_format
+
+
+def test_svg_bytes_identical_with_one_or_two_workers() -> None:
+    # 600 replications: two batches, so two workers really split the work.
+    fields = {"replications": 600, "horizon_days": 56}
+    one = render_charts(tiny_results(workers=1, **fields), "svg")
+    two = render_charts(tiny_results(workers=2, **fields), "svg")
+    assert list(one) == list(CHART_NAMES)
+    for name in CHART_NAMES:
+        assert one[name] == two[name], name
+
+
+def test_different_results_give_different_svg(svg_charts) -> None:
+    other = tiny_results(seed=8)
+    assert render(loss_distribution(other), "svg") != svg_charts["loss_distribution"]
+
+
+def test_rendering_leaves_global_matplotlib_settings_alone(results, svg_charts) -> None:
+    before = dict(matplotlib.rcParams)
+    with matplotlib.rc_context({"font.size": 7.0, "lines.linewidth": 9.0}):
+        inside = render(exposure(results), "svg")
+        assert matplotlib.rcParams["font.size"] == 7.0
+    assert dict(matplotlib.rcParams) == before
+    # A user's own settings do not leak into the charts either.
+    assert inside == svg_charts["exposure"]
+
+
+def test_no_tornado_without_uncertain_inputs() -> None:
+    fixed = tiny_data()
+    fixed["channels"]["social"]["organic_reach"] = 0.1
+    fixed["shocks"][1]["at"] = 45
+    results = riskSim.simulate(Scenario.model_validate(fixed), workers=1)
+    assert results.inputs == {}
+    assert chart_names(results) == ["revenue_fan", "exposure", "loss_distribution"]
+
+
+def test_titles_come_from_the_scenario_with_dollars_kept(results) -> None:
+    for name, figure in figures(results).items():
+        assert figure.get_suptitle() == "Social charges $5 per post, then $9", name
+
+
+def test_revenue_fan_drops_the_partial_last_week_and_marks_both_onsets(results) -> None:
+    assert full_weeks(results) == 21  # 150 days = 21 weeks + 3 days
+    figure = figures(results)["revenue_fan"]
+    first = figure.axes[0]
+    assert first.get_title(loc="left") == "stay"
+    medians = [line for line in first.lines if len(line.get_xdata()) == 21]
+    assert medians, "the weekly lines have one point per whole week"
+    np.testing.assert_allclose(medians[0].get_xdata(), np.arange(21) + 0.5)
+    onset_lines = sorted(
+        float(line.get_xdata()[0])
+        for line in first.lines
+        if matplotlib.colors.same_color(line.get_color(), SHOCK)
+    )
+    # fixed onset at day 60, window edges at days 30 and 90, in weeks
+    np.testing.assert_allclose(onset_lines, [30 / 7, 60 / 7, 90 / 7])
+    # labels are wrapped to fit a panel; the words are what matters
+    labels = [" ".join(text.get_text().split()) for text in first.texts]
+    assert "social charges 5 per post, from day 60" in labels
+    assert "social reach falls to 30%, starts between days 30 and 90" in labels
+
+
+def test_onsets_fixed_day_and_uniform_window(results) -> None:
+    fixed, window = shock_onsets(results)
+    assert (fixed.first_day, fixed.last_day, fixed.happens_share) == (60, None, 1.0)
+    assert (window.first_day, window.last_day) == (30, 90)
+    assert window.uncertain and not fixed.uncertain
+
+
+def test_loss_distribution_marks_var95_and_cvar95_from_the_summary(results) -> None:
+    figure = figures(results)["loss_distribution"]
+    summary = results.summary["strategies"]
+    for axes, name in zip(figure.axes, results.strategies, strict=True):
+        risk = summary[name]["revenue_at_risk"]
+        marked = {float(line.get_xdata()[0]) for line in axes.lines}
+        assert marked == {risk["var95"], risk["cvar95"]}
+        assert axes.get_title(loc="left").startswith(f"{name}: ")
+
+
+def test_tornado_bars_are_the_spearman_correlations(results) -> None:
+    figure = figures(results)["tornado"]
+    axes = figure.axes[0]
+    widths = sorted(round(bar.get_width(), 12) for bar in axes.patches)
+    expected = sorted(
+        round(row["spearman"], 12)
+        for rows in results.sensitivity().values()
+        for row in rows
+    )
+    assert widths == expected
+    ticks = sorted(tick.get_text() for tick in axes.get_yticklabels())
+    assert ticks == ["channels.social.organic_reach", "shocks.1.at\n(social reach collapse)"]
+
+
+def test_trailing_average_by_hand() -> None:
+    weekly = np.array([4.0, 0.0, 8.0, 0.0, 4.0, 4.0])
+    np.testing.assert_allclose(
+        trailing_average(weekly, window=4), [4.0, 2.0, 4.0, 3.0, 3.0, 4.0]
+    )
+    two_columns = np.column_stack([weekly, 2 * weekly])
+    np.testing.assert_allclose(trailing_average(two_columns, 4)[:, 1], 2 * trailing_average(weekly))
+
+
+def test_histogram_bins_sit_on_the_order_value_lattice() -> None:
+    losses = [np.array([0.0, 1200.0, 3600.0]), np.array([-1200.0, 0.0])]
+    edges = _bin_edges(losses)
+    np.testing.assert_allclose(edges, [-1800, -600, 600, 1800, 3000, 4200])
+    assert _bin_edges([np.zeros(5)]).tolist() == [-0.5, 0.5]

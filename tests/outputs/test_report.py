@@ -1,0 +1,133 @@
+"""report.md and report.html: the summary figures in words and tables, charts inline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import riskSim
+from riskSim.outputs.report import report_markdown, summary_table_rows, verdict
+from riskSim.scenario import Scenario
+from riskSim.words import describe_shock, money, percent
+from tests.conftest import tiny_data
+
+
+@pytest.fixture(scope="module")
+def results() -> riskSim.SimulationResults:
+    return riskSim.simulate(Scenario.model_validate(tiny_data()), workers=1)
+
+
+@pytest.fixture(scope="module")
+def run_folder(results, tmp_path_factory) -> Path:
+    return riskSim.write_outputs(results, tmp_path_factory.mktemp("run") / "out", chart_format="png")
+
+
+def summary_figures(summary: dict) -> list[str]:
+    """Every figure of the summary table, as the report prints them."""
+    figures = []
+    for strategy in summary["strategies"].values():
+        revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+        figures += [money(revenue[key]) for key in ("p5", "p50", "p95")]
+        figures += [money(risk[key]) for key in ("mean", "var95", "cvar95")]
+        figures += [money(strategy["profit"]["mean"])]
+        figures += [percent(strategy["relative_revenue_at_risk"])]
+        figures += [percent(strategy["rented_revenue_share"])]
+    return figures
+
+
+def test_markdown_report_has_the_summary_table_and_figures(results, run_folder) -> None:
+    text = (run_folder / "report.md").read_text(encoding="utf-8")
+    summary = results.summary
+    assert text.startswith("# Social charges $5 per post, then $9\n")
+    for figure in summary_figures(summary):
+        assert figure in text
+    for row in summary_table_rows(summary):
+        assert "| " + " | ".join(row) + " |" in text
+    leave = summary["strategies"]["leave"]
+    # the table row for "leave" carries its own numbers, not another strategy's
+    row = next(line for line in text.splitlines() if line.startswith("| leave |"))
+    assert f"| {money(leave['revenue_at_risk']['var95'])} |" in row
+    assert "social charges 5 per post, from day 60." in text
+    assert "from a day between 30 and 90 (uniform)" in text
+    for chart in ("revenue_fan", "exposure", "loss_distribution", "tornado"):
+        assert f"(charts/{chart}.png)" in text
+
+
+def test_html_report_is_self_contained_with_inline_svg_charts(results, run_folder) -> None:
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") == 4
+    assert "<?xml" not in page  # SVG prologs are not allowed inside HTML
+    assert not re.search(r"<(script|link|img|iframe)\b", page)
+    references = re.findall(r"""(?:src|href)=["']([^"']*)""", page)
+    assert references, "the inline SVGs reuse their glyphs and markers by reference"
+    assert all(reference.startswith("#") for reference in references)  # nothing external
+    for figure in summary_figures(results.summary):
+        assert figure in page
+    assert "Social charges $5 per post, then $9" in page
+
+
+def test_without_charts_both_reports_are_written_without_them(results, tmp_path: Path) -> None:
+    folder = riskSim.write_outputs(results, tmp_path / "out", charts=False)
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "## Charts" not in markdown and "<svg" not in page
+    assert money(results.summary["strategies"]["stay"]["revenue"]["p50"]) in markdown
+
+
+def test_svg_charts_are_inlined_from_the_files_and_pdf_is_linked(results, tmp_path: Path) -> None:
+    folder = riskSim.write_outputs(results, tmp_path / "svg", chart_format="svg")
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    exposure = (folder / "charts" / "exposure.svg").read_text(encoding="utf-8")
+    assert exposure[exposure.index("<svg") :].strip() in page
+    markdown = report_markdown(results, chart_files=["charts/exposure.pdf"])
+    assert "[Exposure:" in markdown and "(charts/exposure.pdf)" in markdown
+    assert "![Exposure" not in markdown
+
+
+def test_verdict_names_the_steadiest_strategy_and_by_how_much() -> None:
+    def strategy(relative: float, risk: float, revenue: float, profit: float) -> dict:
+        return {
+            "relative_revenue_at_risk": relative,
+            "revenue_at_risk": {"mean": risk},
+            "revenue": {"mean": revenue},
+            "profit": {"mean": profit},
+        }
+
+    summary = {
+        "strategies": {
+            "platform-first": strategy(0.30, 30_000, 70_000, 20_000),
+            "owned-first": strategy(0.05, 6_000, 114_000, 25_000),
+        }
+    }
+    sentences = verdict(summary)
+    assert sentences[0] == (
+        "**owned-first** held up best against the shocks: they took 5.0% of its revenue "
+        "(6,000 on average), against 30% (30,000) for **platform-first**."
+    )
+    assert sentences[1] == (
+        "In the shocked world **owned-first** earned the most revenue: 114,000 on average, "
+        "44,000 ahead of **platform-first**, 63% more."
+    )
+    assert sentences[2].startswith("In the shocked world **owned-first** earned the most profit")
+
+
+def test_shocks_in_words() -> None:
+    scenario = Scenario.model_validate(
+        tiny_data(
+            shocks=[
+                {"type": "platform_shutdown", "channel": "social", "at": 10, "notice_days": 30},
+                {"type": "audience_exodus", "channel": "social", "rate": 0.02},
+                {"type": "pay_per_post", "channel": "social", "fee": {"dist": "uniform",
+                                                                      "low": 5, "high": 15}},
+            ]
+        )
+    )
+    words = [describe_shock(shock) for shock in scenario.shocks]
+    assert words == [
+        "social shuts down after 30 days' notice",
+        "social audience leaves at 2.0% a day",
+        "social charges ~10 per post",
+    ]
