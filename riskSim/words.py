@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "CHART_CAPTIONS",
+    "WORKSHOP_CAPTIONS",
     "SCORE_LABELS",
     "describe_shock",
     "money",
@@ -26,6 +28,26 @@ SCORE_LABELS = {
     "mean_revenue": "mean revenue",
 }
 """What each objective (``workshop.score``) means, in words for the room."""
+
+CHART_CAPTIONS: dict[str, str] = {
+    "revenue_fan": "Weekly revenue of each strategy in the shocked world against its calm "
+    "world: median line, 5th-95th percentile band; shock onsets in red.",
+    "exposure": "Exposure: the share of weekly revenue earned on rented platforms, and the "
+    "audience split between rented (orange) and owned (blue) channels.",
+    "loss_distribution": "Revenue at risk across replications, with VaR95 (1 future in 20 "
+    "loses more) and CVaR95 (the average loss in those worst futures).",
+    "tornado": "Which uncertain inputs drive revenue at risk: Spearman rank correlation of "
+    "each input with revenue at risk, per strategy.",
+}
+"""Every chart a run may draw, in the order they are drawn and shown, with its caption."""
+
+WORKSHOP_CAPTIONS = {
+    "leaderboard": "Each team's score (bar) and the 5th-95th percentile range of what it is "
+    "taken from across the simulated futures (line), best team at the top.",
+    "debrief": "Mean cumulative revenue of each team over the horizon in the shocked world; "
+    "shock onsets in red.",
+}
+"""The workshop's charts, in the order they are drawn and shown, with their captions."""
 
 
 def money(value: float) -> str:

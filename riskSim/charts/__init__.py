@@ -6,6 +6,11 @@ and rendering them to bytes that repeat exactly for the same results (see
 :mod:`riskSim.charts.figures`. Plotting never simulates: everything here takes
 finished :class:`~riskSim.results.SimulationResults`. Matplotlib is used
 through ``Figure`` and the Agg canvas only, never pyplot's global state.
+
+May import: :mod:`riskSim.results`, :mod:`riskSim.scenario`, the shared
+leaves, matplotlib (the only package that does); studies' result types only
+for type checking. Must never simulate (no :mod:`riskSim.simulation`), write
+files or print: it depends on the shapes of results, not on how they were made.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from riskSim.charts.figures import exposure, loss_distribution, revenue_fan, tornado
 from riskSim.charts.style import render
+from riskSim.words import CHART_CAPTIONS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,15 +41,13 @@ __all__ = [
     "write_charts",
 ]
 
-CHART_NAMES = ("revenue_fan", "exposure", "loss_distribution", "tornado")
+CHART_NAMES = tuple(CHART_CAPTIONS)
 """Every chart a run may have, in the order they are drawn and shown."""
 
 _DRAWERS: dict[str, Callable[[SimulationResults], Figure]] = {
-    "revenue_fan": revenue_fan,
-    "exposure": exposure,
-    "loss_distribution": loss_distribution,
-    "tornado": tornado,
+    drawer.__name__: drawer for drawer in (revenue_fan, exposure, loss_distribution, tornado)
 }
+assert tuple(_DRAWERS) == CHART_NAMES, "every captioned chart has its drawer, in order"
 
 
 def chart_names(results: SimulationResults) -> list[str]:

@@ -45,12 +45,12 @@ from riskSim.words import short_money
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults, WorldTotals
 
-__all__ = ["exposure", "loss_distribution", "revenue_fan", "tornado", "full_weeks"]
+__all__ = ["bin_edges", "exposure", "full_weeks", "loss_distribution", "revenue_fan", "tornado"]
 
 MAX_TORNADO_INPUTS = 15
+"""Inputs beyond this many (by largest correlation) are left off the tornado."""
 MIN_TORNADO_ROWS = 3
 """Room for at least this many inputs, so one input does not become a wall of colour."""
-"""Inputs beyond this many (by largest correlation) are left off the tornado."""
 LEGEND_COLUMNS = 4
 SMOOTHING_WEEKS = 4
 """Weekly series are averaged over this many trailing weeks (fewer at the start)."""
@@ -340,7 +340,7 @@ def exposure(results: SimulationResults) -> Figure:
 MAX_BINS = 60
 
 
-def _bin_edges(losses: list[np.ndarray]) -> np.ndarray:
+def bin_edges(losses: list[np.ndarray]) -> np.ndarray:
     """Common histogram bins for every strategy, so widths compare.
 
     Revenue comes in whole orders, so losses often sit on a lattice (multiples
@@ -403,7 +403,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
     summary = results.summary["strategies"]
     names = list(results.strategies)
     losses = [results.strategies[name].revenue_at_risk for name in names]
-    edges = _bin_edges(losses)
+    edges = bin_edges(losses)
     with chart_style():
         figure = new_figure()
         grid = figure.subplots(len(names), 1, sharex=True, squeeze=False)

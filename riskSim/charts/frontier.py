@@ -19,14 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from riskSim.charts.style import (
-    CALM,
-    chart_style,
-    money_axis,
-    new_figure,
-    render,
-    strategy_colour,
-)
+from riskSim.charts.style import CALM, chart_style, money_axis, new_figure, render, strategy_colour
 from riskSim.words import short_money
 
 if TYPE_CHECKING:
@@ -37,6 +30,7 @@ __all__ = [
     "compare_bars",
     "frontier",
     "heatmap",
+    "render_compare_charts",
     "render_sweep_charts",
     "sweep_chart_names",
     "sweep_panels",
@@ -340,3 +334,8 @@ def compare_bars(comparison: Comparison) -> Figure:
         )
         figure.suptitle("Revenue at risk, scenario by scenario")
     return figure
+
+
+def render_compare_charts(comparison: Comparison, chart_format: str) -> dict[str, bytes]:
+    """A comparison's one chart (``compare``) as ``chart_format`` bytes."""
+    return {"compare": render(compare_bars(comparison), chart_format)}

@@ -18,31 +18,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from riskSim.charts.style import (
-    SHOCK,
-    chart_style,
-    money_axis,
-    new_figure,
-    render,
-    strategy_colour,
-)
+from riskSim.charts.style import SHOCK, chart_style, money_axis, new_figure, render, strategy_colour
 from riskSim.results.onsets import shock_onsets
 from riskSim.units import DAYS_PER_WEEK
-from riskSim.words import SCORE_LABELS, short_money
+from riskSim.words import SCORE_LABELS, WORKSHOP_CAPTIONS, short_money
 
 if TYPE_CHECKING:
     from riskSim.studies.workshop import WorkshopRun
 
 __all__ = ["WORKSHOP_CHARTS", "debrief", "leaderboard", "render_workshop_charts"]
 
-WORKSHOP_CHARTS = ("leaderboard", "debrief")
+WORKSHOP_CHARTS = tuple(WORKSHOP_CAPTIONS)
 """The workshop's charts, in the order they are drawn and shown."""
-WORKSHOP_CAPTIONS = {
-    "leaderboard": "Each team's score (bar) and the 5th-95th percentile range of what it is "
-    "taken from across the simulated futures (line), best team at the top.",
-    "debrief": "Mean cumulative revenue of each team over the horizon in the shocked world; "
-    "shock onsets in red.",
-}
 
 
 def _team_colours(run: WorkshopRun) -> dict[str, str]:

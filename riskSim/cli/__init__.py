@@ -3,6 +3,9 @@
 This package is the only place that imports typer and rich. Its modules
 parse options, call the library and render; the library raises its own
 exceptions and only :mod:`riskSim.cli.app` turns them into exit codes.
+
+May import every other package (it is the top of the flow); nothing in
+``riskSim`` may import it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from riskSim.errors import InvalidInputError, OutputError
+from riskSim.outputs.folder import CHART_FORMATS
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -45,12 +46,10 @@ stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
 
-class ChartFormat(str, Enum):
-    """File formats the charts can be written in."""
-
-    png = "png"
-    svg = "svg"
-    pdf = "pdf"
+ChartFormat = Enum(  # type: ignore[misc]
+    "ChartFormat", {name: name for name in CHART_FORMATS}, type=str
+)
+"""File formats the charts can be written in (:data:`riskSim.outputs.folder.CHART_FORMATS`)."""
 
 
 Replications = Annotated[

@@ -27,7 +27,14 @@ from riskSim.results.onsets import ShockOnset, shock_onsets
 from riskSim.scenario import Strategy
 from riskSim.studies.workshop import LEADERBOARD_COLUMNS, Standing, WorkshopRun, round_cuts
 from riskSim.units import DAYS_PER_WEEK
-from riskSim.words import SCORE_LABELS, money, percent, quoted_mean, shock_happened
+from riskSim.words import (
+    SCORE_LABELS,
+    WORKSHOP_CAPTIONS,
+    money,
+    percent,
+    quoted_mean,
+    shock_happened,
+)
 
 __all__ = [
     "leaderboard_csv",
@@ -254,7 +261,7 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
         run: the workshop.
         svg_charts: chart name -> SVG text, inlined in the order given.
     """
-    from riskSim.charts.workshop import WORKSHOP_CAPTIONS
+
 
     title = html.escape(f"{run.scenario.display_title()}: debrief")
     body = [f"<h1>{title}</h1>", f"<p>{html.escape(_intro(run))}</p>"]

@@ -17,31 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from riskSim.outputs.folder import write_text
 from riskSim.results.onsets import shock_onsets
-from riskSim.words import about_sign, money, percent, quoted_mean
+from riskSim.words import CHART_CAPTIONS, about_sign, money, percent, quoted_mean
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults
 
 __all__ = [
-    "CHART_CAPTIONS",
     "report_html",
     "report_markdown",
     "summary_table_rows",
     "verdict",
     "write_report",
 ]
-
-CHART_CAPTIONS: dict[str, str] = {
-    "revenue_fan": "Weekly revenue of each strategy in the shocked world against its calm "
-    "world: median line, 5th-95th percentile band; shock onsets in red.",
-    "exposure": "Exposure: the share of weekly revenue earned on rented platforms, and the "
-    "audience split between rented (orange) and owned (blue) channels.",
-    "loss_distribution": "Revenue at risk across replications, with VaR95 (1 future in 20 "
-    "loses more) and CVaR95 (the average loss in those worst futures).",
-    "tornado": "Which uncertain inputs drive revenue at risk: Spearman rank correlation of "
-    "each input with revenue at risk, per strategy.",
-}
-"""Every chart the run may draw, in the order the report shows them."""
 
 TABLE_HEADER = (
     "strategy",

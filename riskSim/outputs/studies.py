@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from riskSim.outputs.folder import atomic_folder, check_chart_format, csv_text, write_text
 from riskSim.studies.compare import COMPARE_COLUMNS, Comparison
@@ -59,36 +60,13 @@ def sweep_json(result: SweepResult) -> str:
     return json.dumps(result.document(), indent=2, allow_nan=False) + "\n"
 
 
-def write_sweep(
-    result: SweepResult,
-    directory: str | Path,
-    *,
-    charts: bool = True,
-    chart_format: str = "png",
-) -> Path:
+def write_sweep(result: SweepResult, directory: str | Path, **options: Any) -> Path:
     """Write sweep.csv and the charts (frontier, sweep, heatmap for a grid) atomically.
 
-    Args:
-        result: the sweep.
-        directory: the output folder; replaced as a whole once complete.
-        charts: draw ``charts/`` too.
-        chart_format: png, svg or pdf.
-
-    Returns:
-        The folder written.
+    ``options``: ``charts`` (default True) and ``chart_format`` (default png).
     """
-    def draw() -> dict[str, bytes]:
-        from riskSim.charts.frontier import render_sweep_charts
-
-        return render_sweep_charts(result, chart_format)
-
-    return write_table_and_charts(
-        directory,
-        table_name="sweep.csv",
-        table_text=sweep_csv(result),
-        draw_charts=draw if charts else None,
-        chart_format=chart_format,
-    )
+    table = sweep_csv(result)
+    return _write_study(directory, "sweep.csv", table, "render_sweep_charts", result, **options)
 
 
 def compare_csv(comparison: Comparison) -> str:
@@ -96,28 +74,39 @@ def compare_csv(comparison: Comparison) -> str:
     return csv_text(COMPARE_COLUMNS, comparison.rows())
 
 
-def write_comparison(
-    comparison: Comparison,
+def write_comparison(comparison: Comparison, directory: str | Path, **options: Any) -> Path:
+    """Write compare.csv and ``charts/compare`` atomically (options as :func:`write_sweep`)."""
+    table = compare_csv(comparison)
+    return _write_study(
+        directory, "compare.csv", table, "render_compare_charts", comparison, **options
+    )
+
+
+def _write_study(
     directory: str | Path,
+    table_name: str,
+    table_text: str,
+    renderer: str,
+    study: object,
     *,
     charts: bool = True,
     chart_format: str = "png",
 ) -> Path:
-    """Write compare.csv and ``charts/compare`` into ``directory``, atomically.
+    """A study's table, and its charts drawn by ``charts.frontier.<renderer>(study, format)``.
 
-    Returns:
-        The folder written.
+    The chart module is imported only when charts are drawn, so a study without
+    charts never loads matplotlib.
     """
-    def draw() -> dict[str, bytes]:
-        from riskSim.charts.frontier import compare_bars
-        from riskSim.charts.style import render
 
-        return {"compare": render(compare_bars(comparison), chart_format)}
+    def draw() -> dict[str, bytes]:
+        from riskSim.charts import frontier
+
+        return getattr(frontier, renderer)(study, chart_format)
 
     return write_table_and_charts(
         directory,
-        table_name="compare.csv",
-        table_text=compare_csv(comparison),
+        table_name=table_name,
+        table_text=table_text,
         draw_charts=draw if charts else None,
         chart_format=chart_format,
     )

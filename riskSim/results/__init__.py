@@ -21,6 +21,7 @@ from riskSim.results.records import (
     SimulationResults,
     StrategyResult,
     WorldTotals,
+    headline_figures,
 )
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "SimulationResults",
     "StrategyResult",
     "WorldTotals",
+    "headline_figures",
     "shock_onsets",
 ]

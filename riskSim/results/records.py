@@ -30,6 +30,7 @@ __all__ = [
     "BatchResult",
     "ResultsBuilder",
     "bytes_per_replication",
+    "headline_figures",
     "SimulationResults",
     "StrategyResult",
     "WorldTotals",
@@ -326,6 +327,34 @@ class SimulationResults:
                         }
                     )
         return rows
+
+
+def headline_figures(strategy: dict[str, Any]) -> dict[str, float]:
+    """One strategy's figures in summary.json, flat and by the names tables use.
+
+    Sweeps, comparisons and workshop standings pick their columns from this
+    one mapping, so a figure has one name and one source everywhere. The
+    objectives (``mean_profit``, ``p5_profit``, ``mean_revenue``) are here too.
+
+    Args:
+        strategy: ``summary["strategies"][name]``.
+    """
+    revenue, profit = strategy["revenue"], strategy["profit"]
+    return {
+        "revenue_mean": revenue["mean"],
+        "profit_mean": profit["mean"],
+        "calm_profit_mean": strategy["calm_profit"]["mean"],
+        "revenue_at_risk_mean": strategy["revenue_at_risk"]["mean"],
+        "revenue_at_risk_cvar95": strategy["revenue_at_risk"]["cvar95"],
+        "relative_revenue_at_risk": strategy["relative_revenue_at_risk"],
+        "rented_revenue_share": strategy["rented_revenue_share"],
+        "mean_profit": profit["mean"],
+        "p5_profit": profit["p5"],
+        "mean_revenue": revenue["mean"],
+        "profit_p95": profit["p95"],
+        "revenue_p5": revenue["p5"],
+        "revenue_p95": revenue["p95"],
+    }
 
 
 def bytes_per_replication(scenario: Scenario) -> int:

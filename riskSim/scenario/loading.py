@@ -25,6 +25,7 @@ __all__ = [
     "load_scenario",
     "parse_override",
     "read_yaml",
+    "resolve_extends",
     "scenario_to_yaml",
     "validate_data",
 ]
@@ -154,6 +155,18 @@ def _merge(base: Any, over: Any) -> Any:
             merged[key] = _merge(base[key], value) if key in base else value
         return merged
     return over
+
+
+def resolve_extends(path: Path) -> tuple[dict[str, Any], Origins]:
+    """A scenario file's mapping with its ``extends`` chain merged in, not yet validated.
+
+    What the JSON Schema describes once ``extends`` is resolved: editors and the
+    schema's own tests read files this way.
+
+    Raises:
+        InvalidInputError: the file or one it extends cannot be read, or the chain loops.
+    """
+    return _resolve(path, (path.resolve(),))
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origins]:
@@ -461,7 +474,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> model.Scen
         InvalidInputError: anything wrong, each problem naming file, field and line.
     """
     scenario_path = Path(path)
-    data, origins = _resolve(scenario_path, (scenario_path.resolve(),))
+    data, origins = resolve_extends(scenario_path)
     for override in overrides:
         _apply_override(data, origins, override)
     data.setdefault("name", scenario_path.stem)

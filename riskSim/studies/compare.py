@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError
+from riskSim.results import headline_figures
 from riskSim.scenario import Scenario, is_slug
 from riskSim.scenario.loading import load_scenario, parse_override
 from riskSim.simulation import simulate
@@ -107,19 +108,10 @@ class Comparison:
         """compare.csv's rows: per scenario, per strategy in the file's order."""
         rows = []
         for compared in self.scenarios:
-            for strategy, figures in compared.summary["strategies"].items():
-                rows.append(
-                    {
-                        "scenario": compared.label,
-                        "strategy": strategy,
-                        "revenue_mean": figures["revenue"]["mean"],
-                        "revenue_at_risk_mean": figures["revenue_at_risk"]["mean"],
-                        "revenue_at_risk_cvar95": figures["revenue_at_risk"]["cvar95"],
-                        "relative_revenue_at_risk": figures["relative_revenue_at_risk"],
-                        "rented_revenue_share": figures["rented_revenue_share"],
-                        "profit_mean": figures["profit"]["mean"],
-                    }
-                )
+            for strategy, summary in compared.summary["strategies"].items():
+                figures = headline_figures(summary)
+                row = {"scenario": compared.label, "strategy": strategy}
+                rows.append({**row, **{column: figures[column] for column in COMPARE_COLUMNS[2:]}})
         return rows
 
     def document(self) -> dict[str, Any]:

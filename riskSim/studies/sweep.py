@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
+from riskSim.results import headline_figures
 from riskSim.scenario import Scenario
 from riskSim.scenario.loading import load_scenario, parse_override
 from riskSim.simulation import simulate
@@ -275,16 +276,8 @@ class SweepResult:
 
 def metrics_of(summary: dict[str, Any], strategy: str) -> dict[str, float]:
     """The :data:`METRIC_COLUMNS` of ``strategy`` in a summary.json document."""
-    figures = summary["strategies"][strategy]
-    return {
-        "revenue_mean": figures["revenue"]["mean"],
-        "profit_mean": figures["profit"]["mean"],
-        "calm_profit_mean": figures["calm_profit"]["mean"],
-        "revenue_at_risk_mean": figures["revenue_at_risk"]["mean"],
-        "revenue_at_risk_cvar95": figures["revenue_at_risk"]["cvar95"],
-        "relative_revenue_at_risk": figures["relative_revenue_at_risk"],
-        "rented_revenue_share": figures["rented_revenue_share"],
-    }
+    figures = headline_figures(summary["strategies"][strategy])
+    return {column: figures[column] for column in METRIC_COLUMNS}
 
 
 def pareto(points: Sequence[tuple[float, float]]) -> list[bool]:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
-from riskSim.results import ShockOnset, SimulationResults, shock_onsets
+from riskSim.results import ShockOnset, SimulationResults, headline_figures, shock_onsets
 from riskSim.scenario import Scenario, Strategy
 from riskSim.scenario.loading import Origins, read_yaml, validate_data
 from riskSim.simulation import simulate
@@ -284,25 +284,11 @@ def standings(results: SimulationResults) -> list[Standing]:
     score_name = results.scenario.workshop.score
     summary = results.summary["strategies"]
     rows = []
+    kept = [field.name for field in fields(Standing) if field.name not in ("rank", "team", "score")]
     for name, strategy in summary.items():
-        profit, revenue = strategy["profit"], strategy["revenue"]
-        values = {
-            "mean_profit": profit["mean"],
-            "p5_profit": profit["p5"],
-            "mean_revenue": revenue["mean"],
-        }
-        rows.append(
-            {
-                "team": name,
-                "score": values[score_name],
-                **values,
-                "revenue_at_risk_mean": strategy["revenue_at_risk"]["mean"],
-                "rented_revenue_share": strategy["rented_revenue_share"],
-                "profit_p95": profit["p95"],
-                "revenue_p5": revenue["p5"],
-                "revenue_p95": revenue["p95"],
-            }
-        )
+        figures = headline_figures(strategy)
+        row = {name_of: figures[name_of] for name_of in kept}
+        rows.append({"team": name, "score": figures[score_name], **row})
     ranks = rank([row["score"] for row in rows])
     ranked = [Standing(rank=position, **row) for position, row in zip(ranks, rows, strict=True)]
     return sorted(ranked, key=lambda standing: (standing.rank, _name_key(standing.team)))

@@ -22,7 +22,7 @@ from riskSim.charts import (
     revenue_fan,
     write_charts,
 )
-from riskSim.charts.figures import _bin_edges, full_weeks, trailing_average
+from riskSim.charts.figures import bin_edges, full_weeks, trailing_average
 from riskSim.charts.style import SHOCK
 from riskSim.outputs.report import shock_onsets
 from riskSim.scenario import Scenario
@@ -179,6 +179,6 @@ def test_trailing_average_by_hand() -> None:
 
 def test_histogram_bins_sit_on_the_order_value_lattice() -> None:
     losses = [np.array([0.0, 1200.0, 3600.0]), np.array([-1200.0, 0.0])]
-    edges = _bin_edges(losses)
+    edges = bin_edges(losses)
     np.testing.assert_allclose(edges, [-1800, -600, 600, 1800, 3000, 4200])
-    assert _bin_edges([np.zeros(5)]).tolist() == [-0.5, 0.5]
+    assert bin_edges([np.zeros(5)]).tolist() == [-0.5, 0.5]

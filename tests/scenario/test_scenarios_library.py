@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 import riskSim
 from riskSim.scenario.catalogue import brief_data, brief_text, list_scenarios, validate_paths
-from riskSim.scenario.loading import _resolve
+from riskSim.scenario.loading import resolve_extends
 from riskSim.scenario.schema import scenario_schema
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -113,7 +113,7 @@ def test_uncertain_scenario_has_sensitivity_for_the_tornado():
 
 
 def _raw(path: Path) -> dict:
-    data, _ = _resolve(path, (path.resolve(),))
+    data, _ = resolve_extends(path)
     return data
 
 

@@ -5,6 +5,12 @@ drawn by one definition that looks at nothing but its own count (or mean), its o
 chance and its own two uniforms ``u[2i]`` and ``u[2i + 1]`` of the block: never at
 the rest of its row.
 
+These are contract tests of the kernels themselves, so they call the module's
+private kernels (``_binomial_rows``, ``_poisson_rows``, ...) directly: the
+contract (which uniforms an element consumes, monotone coupling between
+nearby counts, exact tails) cannot be observed through a simulation's totals,
+and common random numbers between the calm and shocked worlds rest on it.
+
 - Binomial ``Bin(n, p)``, ``p`` one for the row or one a replication alike: ``n <= 0``
   or ``p <= 0`` gives 0, ``p >= 1`` gives ``n``; otherwise ``small = min(p, 1 - p)``
   is drawn (failures when ``p > 0.5``). The count is cut on a grid of width ``w =

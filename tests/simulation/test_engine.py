@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import riskSim
-from riskSim.simulation.engine import world as world_module
 from riskSim.simulation.engine.world import post_times
 from tests.conftest import PLAIN_CHANNEL, build, expected_value
 
@@ -256,39 +255,39 @@ def test_daily_churn_and_inflow() -> None:
     assert strategy(expected_value(scenario))["channels"]["social"]["audience_end"] == pytest.approx(expected)
 
 
-def test_channels_aged_when_read_match_a_daily_update(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_channels_aged_when_read_match_a_daily_update() -> None:
     """Churn and inflow applied days at a time when a channel is read, as if every day.
 
     Shares, captures, week ends and the horizon read the channels at odd days; the
     figures must be those of a daily update of every channel (expected-value mode).
+    A running cost per member makes the engine update a channel every day (it
+    reads the audience daily), so the same scenario with a negligible running
+    cost is the daily-updated reference.
     """
     social = {**PLAIN_CHANNEL, "posts_per_week": 3, "daily_churn": 0.02, "daily_growth": 7,
               "share_rate": 0.4}
     email = {"kind": "owned", "audience": 200, "posts_per_week": 1, "organic_reach": 0.3,
              "daily_churn": 0.01, "daily_growth": 2}
-    scenario = build(
-        horizon_days=60,
-        channels={"social": social, "email": email},
-        strategies={"s": {"capture": [{"from": "social", "to": "email", "rate": 0.2}]}},
-    )
-    lazy = expected_value(scenario)
-    monkeypatch.setattr(
-        world_module._World, "_catch_up", lambda self, channel: self.people[channel]
-    )
-    original_init = world_module._World.__init__
-
-    def daily_everywhere(self, *args, **kwargs) -> None:
-        original_init(self, *args, **kwargs)
-        self.ages_when_read = [False] * len(self.people)
-        self.changes_daily = list(self.played)
-
-    monkeypatch.setattr(world_module._World, "__init__", daily_everywhere)
-    daily = expected_value(scenario)
+    data = {
+        "horizon_days": 60,
+        "channels": {"social": social, "email": email},
+        "strategies": {"s": {"capture": [{"from": "social", "to": "email", "rate": 0.2}]}},
+    }
+    lazy = expected_value(build(**data))
+    per_member = {"cost_per_member_per_month": 1e-9}
+    daily_data = copy.deepcopy(data)
+    for channel in daily_data["channels"].values():
+        channel.update(per_member)
+    daily = expected_value(build(**daily_data))
     for name in ("social", "email"):
-        for figure in ("revenue", "cost", "audience_end"):
+        for figure in ("revenue", "audience_end"):
             assert strategy(lazy, "s")["channels"][name][figure] == pytest.approx(
                 strategy(daily, "s")["channels"][name][figure], rel=1e-12
             )
+        # the running cost itself: at most 1e-9 / 30 a member a day, a few thousand members
+        assert strategy(daily, "s")["channels"][name]["cost"] == pytest.approx(
+            strategy(lazy, "s")["channels"][name]["cost"], abs=1e-3
+        )
     assert strategy(lazy, "s")["channels"]["email"]["audience_end"] > 200  # captures arrived
 
 
