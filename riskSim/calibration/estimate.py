@@ -167,7 +167,7 @@ def fit_amount(fit: RatioFit, *, basis: str) -> FieldEstimate:
         )
     sigma = math.sqrt(math.log1p((fit.se / mean) ** 2))
     median = mean * math.exp(-(sigma**2) / 2)
-    value = LogNormal(dist="lognormal", median=_round(median), sigma=_round(sigma, 4))
+    value = LogNormal(dist="lognormal", median=_round(median), sigma=_round(sigma))
     z = float(stats.norm.ppf((1 + INTERVAL) / 2))
     return FieldEstimate(
         value,
@@ -288,9 +288,13 @@ def _order_value(channel: ChannelEstimate, posts: Sequence[Post]) -> None:
         if post.revenue is not None and post.orders is not None
     ]
     if not pairs or sum(orders for _, orders in pairs) == 0:
-        channel.not_estimated["order_value"] = (
-            "no orders in the data" if not pairs else "no post brought an order"
-        )
+        if pairs:
+            reason = "no post brought an order"
+        elif any(post.orders is not None for post in posts):
+            reason = "no revenue in the data"
+        else:
+            reason = "no orders in the data"
+        channel.not_estimated["order_value"] = reason
         return
     revenue = np.array([float(value) for value, _ in pairs])
     orders = np.array([float(count) for _, count in pairs])
