@@ -152,4 +152,5 @@ def calibrate_command(
     if quiet:
         return
     _show(calibration)
-    stdout.print(f"Wrote {out}. Next: risksim validate {out} && risksim run {out}")
+    stdout.print(f"Wrote {out}", markup=False, soft_wrap=True)
+    stdout.print(f"Next: risksim run {out}", markup=False, soft_wrap=True)
