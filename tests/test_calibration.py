@@ -627,3 +627,21 @@ def test_merge_keeps_extends_pointing_at_the_same_file(tmp_path: Path) -> None:
     out = tmp_path / "merged.yaml"
     write_scenario(merged_scenario_text(calibration, into, out=out), out)
     assert load_scenario(out).shocks == load_scenario(into).shocks
+
+
+def test_calibration_imports_no_cli_plotting_simpy_or_engine() -> None:
+    import ast
+
+    forbidden = ("typer", "rich", "matplotlib", "simpy", "riskSim.engine", "riskSim.simulation", "riskSim.cli")
+    for path in Path("riskSim/calibration").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                assert not name.startswith(forbidden), f"{path} imports {name}"

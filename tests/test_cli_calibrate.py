@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +216,37 @@ def test_since_until_keep_the_window(tmp_path: Path) -> None:
     assert f"company-page from {LINKEDIN} (LinkedIn company page post export)" in scenario.sources[0]
     assert "2026-02-03 to 2026-02-26, 8 posts" in scenario.sources[0]
     assert "only 8 post(s)" in result.stderr  # fewer than 10 posts: a warning
+
+
+def readme_walk_through() -> list[list[str]]:
+    """The commands of the README's walk-through from the examples to a first run."""
+    text = Path("README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Calibrate\n", 1)[1].split("\n## ", 1)[0]
+    walk = section.split("### From the shipped examples to a first run", 1)[1]
+    blocks = re.findall(r"```sh\n(.*?)```", walk, flags=re.S)
+    return [shlex.split(line) for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_readme_walk_through_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path.cwd()
+    for folder in ("examples", "scenarios"):
+        (tmp_path / folder).symlink_to(root / folder)
+    commands = readme_walk_through()
+    monkeypatch.chdir(tmp_path)
+    assert [command[:2] for command in commands] == [
+        ["risksim", "calibrate"],
+        ["risksim", "validate"],
+        ["risksim", "run"],
+        ["risksim", "calibrate"],
+        ["risksim", "run"],
+    ]
+    for command in commands:
+        args = [match for arg in command[1:] for match in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+        if args[0] == "run":
+            args += ["-n", "40", "--no-charts", "--workers", "1"]  # as written, but quick
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (command, result.output)
+    summary = json.loads(Path("runs/northwind-pay-per-post/summary.json").read_text())
+    assert set(summary["strategies"]) == {"pay", "reduce", "exit", "owned-first"}
+    assert summary["strategies"]["exit"]["revenue_at_risk"]["mean"] > 0
+    assert json.loads(Path("runs/northwind/summary.json").read_text())["scenario"] == "northwind"
