@@ -645,3 +645,23 @@ def test_calibration_imports_no_cli_plotting_simpy_or_engine() -> None:
             )
             for name in names:
                 assert not name.startswith(forbidden), f"{path} imports {name}"
+
+
+def test_overlapping_exports_count_a_post_once(tmp_path: Path) -> None:
+    header = ["Created date", "Post link", "Impressions", "Clicks", "Likes", "Comments", "Reposts"]
+    january = write_csv(tmp_path / "jan.csv", [
+        header,
+        ["01/05/2026", "https://lnkd.in/a", "400", "10", "5", "1", "1"],
+        ["01/20/2026", "https://lnkd.in/b", "300", "8", "2", "0", "0"],
+    ])  # fmt: skip
+    later = write_csv(tmp_path / "later.csv", [
+        header,
+        ["01/20/2026", "https://lnkd.in/b", "350", "9", "2", "0", "0"],  # b again, grown since
+        ["02/03/2026", "https://lnkd.in/c", "500", "12", "6", "2", "1"],
+    ])  # fmt: skip
+    calibration = calibrate([january, later, january], audiences={"linkedin": 1000})
+    linkedin = calibration.channels["linkedin"]
+    assert linkedin.posts == 3
+    assert linkedin.fields["organic_reach"].point == pytest.approx((400 + 350 + 500) / 3000, rel=1e-5)
+    assert any("1 post(s) appear more than once" in w and "later.csv row 2" in w for w in calibration.warnings)
+    assert any("the same file as" in w for w in calibration.warnings)

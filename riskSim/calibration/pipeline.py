@@ -19,7 +19,7 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from riskSim.calibration.estimate import ChannelEstimate, estimate_channel
-from riskSim.calibration.readers import LINKEDIN, ExportFile, Post, read_export
+from riskSim.calibration.readers import LINKEDIN, ExportFile, Post, dedupe_posts, read_export
 from riskSim.errors import InputProblem, InvalidInputError
 
 __all__ = [
@@ -163,7 +163,14 @@ def calibrate(
         )
     exports: list[ExportFile] = []
     used: set[str] = set()
+    seen: dict[Path, str] = {}
+    warnings: list[str] = []
     for path in files:
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            warnings.append(f"{path}: the same file as {seen[resolved]}; read once")
+            continue
+        seen[resolved] = str(path)
         name = _name_for(str(path), channel_names, used)
         try:
             exports.append(read_export(path, channel_name=name))
@@ -181,6 +188,13 @@ def calibrate(
     by_channel: dict[str, list[Post]] = {}
     kinds: dict[str, Post] = {}
     for export in exports:
+        warnings.extend(export.warnings)
+    every_post = dedupe_posts(
+        [post for export in exports for post in export.posts],
+        warnings,
+        "across the files",
+    )
+    for export in exports:
         for post in export.posts:
             first = kinds.setdefault(post.channel, post)
             if first.kind != post.kind:
@@ -192,6 +206,12 @@ def calibrate(
                         f"{first.source} row {first.line}: a channel is one or the other",
                     )
                 )
+    kept = set(map(id, every_post))
+    for export in exports:
+        for post in export.posts:
+            if id(post) not in kept:
+                continue
+            if kinds[post.channel].kind != post.kind:
                 continue
             if (since is None or post.when.date() >= since) and (
                 until is None or post.when.date() <= until
@@ -221,7 +241,6 @@ def calibrate(
         raise InvalidInputError.single(
             "--since/--until", "", f"no post in any file falls {window}; nothing to estimate"
         )
-    warnings = [warning for export in exports for warning in export.warnings]
     for channel in kinds:
         if channel not in by_channel:
             warnings.append(f"{channel}: no post between --since and --until; left out")

@@ -32,6 +32,7 @@ __all__ = [
     "ExportFile",
     "ExportFormat",
     "Post",
+    "dedupe_posts",
     "read_export",
 ]
 
@@ -382,7 +383,7 @@ def _table(
         problems.add(None, None, "the file is empty; an export has a header row and one row a post")
         problems.raise_if_any()
     fmt, line, missing = _closest_format(rows)
-    if len(missing) < len(fmt.required):
+    if 2 * len(missing) <= len(fmt.required):  # half its columns or more: evidently meant
         for name in missing:
             problems.add(
                 line,
@@ -697,28 +698,35 @@ def _check_post(row: _Row, post: Post, views: int | None, fmt: ExportFormat) -> 
         row.fail("audience", "is 0 but the post was seen: the audience is the followers it had")
 
 
-def _dedupe(posts: list[Post], warnings: list[str], source: str) -> list[Post]:
-    """One row per post: lifetime totals seen twice are kept once, the larger (they only grow)."""
+def dedupe_posts(posts: Sequence[Post], warnings: list[str], where: str) -> list[Post]:
+    """One row per post: lifetime totals seen twice are kept once, the larger (they only grow).
+
+    A post is known by its channel and id (``Post ID``, ``Post link``, ``Unique Id``,
+    ``post_id``); rows without an id are all kept. Overlapping exports of the
+    same page give the same post twice: adding both would count it twice.
+    """
     kept: dict[tuple[str, str], Post] = {}
     order: list[Post | tuple[str, str]] = []
-    repeats: dict[tuple[str, str], int] = {}
+    repeats: list[tuple[str, str]] = []
     for post in posts:
         if post.post_id is None:
             order.append(post)
             continue
         key = (post.channel, post.post_id)
         if key in kept:
-            repeats[key] = repeats.get(key, 1) + 1
+            if key not in repeats:
+                repeats.append(key)
             if (post.impressions or 0) > (kept[key].impressions or 0):
                 kept[key] = post
             continue
         kept[key] = post
         order.append(key)
     if repeats:
-        lines = ", ".join(str(kept[key].line) for key in list(repeats)[:3])
+        first = kept[repeats[0]]
         warnings.append(
-            f"{source}: {len(repeats)} post(s) appear more than once (rows {lines}...); "
-            "their lifetime totals are counted once, from the largest row"
+            f"{where}: {len(repeats)} post(s) appear more than once (the first: "
+            f"{repeats[0][1]}, kept from {first.source} row {first.line}); their lifetime "
+            "totals are counted once, from the row with the larger figures"
         )
     return [kept[item] if isinstance(item, tuple) else item for item in order]
 
@@ -767,7 +775,7 @@ def read_export(path: str | Path, *, channel_name: str | None = None) -> ExportF
         )
     if fmt is MAILCHIMP:
         warnings.extend(_mailchimp_checks(source, data, header, roles, posts))
-    posts = _dedupe(posts, warnings, source)
+    posts = dedupe_posts(posts, warnings, source)
     if channel_name is not None:
         names = {post.channel for post in posts}
         if len(names) > 1:
