@@ -469,6 +469,7 @@ def test_every_bad_cell_is_listed_not_only_the_first(tmp_path: Path) -> None:
         ["2026-01-05", "x", "rented", "100", "-1", "3", "1", "", ""],
         ["05.01.2026", "x", "borrowed", "100", "10", "3", "1", "", ""],
         ["2026-01-07", "x", "rented", "100", "10", "3", "11", "", ""],
+        ["2026-01-08", "on", "rented", "100", "10", "3", "1", "", ""],
     ]
     path = write_csv(tmp_path / "g.csv", rows)
     with pytest.raises(InvalidInputError) as error:
@@ -478,7 +479,8 @@ def test_every_bad_cell_is_listed_not_only_the_first(tmp_path: Path) -> None:
     assert rendered[1].startswith(f"{path}: row 3, column 'date': '05.01.2026' is not a date")
     assert rendered[2].startswith(f"{path}: row 3, column 'kind': 'borrowed' is not a channel kind")
     assert rendered[3].startswith(f"{path}: row 4, column 'clicks': 11 clicks is more than the 10 impressions")
-    assert len(rendered) == 4
+    assert rendered[4].startswith(f"{path}: row 5, column 'channel': 'on' is not a channel name")
+    assert len(rendered) == 5
 
 
 def test_missing_required_column_names_it(tmp_path: Path) -> None:

@@ -197,17 +197,6 @@ class ChannelEstimate:
     not_estimated: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def values(self) -> dict[str, object]:
-        """The channel's fields as the scenario writes them (numbers and ``dist`` mappings)."""
-        written: dict[str, object] = {"kind": self.kind}
-        for name, estimate in self.fields.items():
-            value = estimate.value
-            if isinstance(value, (Beta, LogNormal)):
-                written[name] = value.model_dump(by_alias=True)
-            else:
-                written[name] = value
-        return written
-
 
 _CHAIN = (
     ("organic_reach", "audience", "impressions"),

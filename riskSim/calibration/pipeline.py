@@ -19,7 +19,14 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from riskSim.calibration.estimate import ChannelEstimate, estimate_channel
-from riskSim.calibration.readers import LINKEDIN, ExportFile, Post, dedupe_posts, read_export
+from riskSim.calibration.readers import (
+    LINKEDIN,
+    ExportFile,
+    Post,
+    channel_name_problem,
+    dedupe_posts,
+    read_export,
+)
 from riskSim.errors import InputProblem, InvalidInputError
 
 __all__ = [
@@ -161,6 +168,11 @@ def calibrate(
         problems.append(
             InputProblem("--since", "", f"{since} is after --until {until}: no day is in between")
         )
+    for key, name in channel_names.items():
+        if (problem := channel_name_problem(name)) is not None:
+            problems.append(InputProblem("--channel", f"{key}={name}", problem))
+    if problems:
+        raise InvalidInputError(problems)
     exports: list[ExportFile] = []
     used: set[str] = set()
     seen: dict[Path, str] = {}

@@ -32,6 +32,7 @@ __all__ = [
     "ExportFile",
     "ExportFormat",
     "Post",
+    "channel_name_problem",
     "dedupe_posts",
     "read_export",
 ]
@@ -50,6 +51,19 @@ MISSING_MARKERS = frozenset({"", "-", "--", "n/a", "na", "null", "none"})
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _SLASHED_DATE = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
 _CURRENCY = "$€£¥"
+_CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+"""Words YAML 1.1 reads as booleans or null: a channel so named would not load as a name."""
+
+
+def channel_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a channel (dotted ``--set`` paths, YAML keys), or None."""
+    if not _CHANNEL_NAME.match(name) or name.casefold() in _YAML_WORDS:
+        return (
+            f"'{name}' is not a channel name: use letters, digits, '-' and '_', starting "
+            "with a letter or digit (and not yes, no, on, off, true, false or null)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -563,6 +577,8 @@ def _sum(parts: Sequence[int | None]) -> int | None:
 
 def _read_generic(row: _Row, base: dict[str, object]) -> tuple[Post | None, int | None]:
     channel = row.text("channel", required=True)
+    if channel is not None and (problem := channel_name_problem(channel)) is not None:
+        row.fail("channel", problem)
     kind = row.text("kind", required=True)
     if kind is not None and kind.casefold() not in ("rented", "owned"):
         row.fail(
