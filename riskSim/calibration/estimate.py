@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
-from scipy import stats
 
 from riskSim.calibration.readers import Kind, Post
 from riskSim.distributions import Beta, LogNormal
@@ -149,7 +148,13 @@ def fit_rate(fit: RatioFit, *, basis: str) -> FieldEstimate:
         alpha, beta = ratio * size, (1 - ratio) * size
         note = f"posts vary: spread x{fit.widening:.1f}" if fit.widening > 1.05 else ""
     value = Beta(dist="beta", alpha=_round(alpha), beta=_round(beta))
-    low, high = stats.beta.ppf([(1 - INTERVAL) / 2, (1 + INTERVAL) / 2], value.alpha, value.beta)
+    # scipy.special, not scipy.stats: a fifth of the import time, for every risksim command.
+    from scipy.special import betaincinv
+
+    low, high = (
+        float(betaincinv(value.alpha, value.beta, quantile))
+        for quantile in ((1 - INTERVAL) / 2, (1 + INTERVAL) / 2)
+    )
     return FieldEstimate(value, value.mean(), float(low), float(high), fit.posts, basis, note)
 
 
@@ -168,7 +173,9 @@ def fit_amount(fit: RatioFit, *, basis: str) -> FieldEstimate:
     sigma = math.sqrt(math.log1p((fit.se / mean) ** 2))
     median = mean * math.exp(-(sigma**2) / 2)
     value = LogNormal(dist="lognormal", median=_round(median), sigma=_round(sigma))
-    z = float(stats.norm.ppf((1 + INTERVAL) / 2))
+    from scipy.special import ndtri
+
+    z = float(ndtri((1 + INTERVAL) / 2))
     return FieldEstimate(
         value,
         value.mean(),
