@@ -667,3 +667,32 @@ def test_overlapping_exports_count_a_post_once(tmp_path: Path) -> None:
     assert linkedin.fields["organic_reach"].point == pytest.approx((400 + 350 + 500) / 3000, rel=1e-5)
     assert any("1 post(s) appear more than once" in w and "later.csv row 2" in w for w in calibration.warnings)
     assert any("the same file as" in w for w in calibration.warnings)
+
+
+def test_merge_keeps_full_line_comments_between_fields_and_channels(tmp_path: Path) -> None:
+    into = tmp_path / "into.yaml"
+    into.write_text(
+        "name: shop\n"
+        "channels:\n"
+        "  email:\n"
+        "    kind: owned\n"
+        "    audience: 300    # a guess\n"
+        "    # how many open: the benchmark\n"
+        "    organic_reach: 0.2\n"
+        "    production_cost: 15\n"
+        "  # the shop's Instagram\n"
+        "  instagram: {kind: rented, audience: 9000}\n"
+        "strategies:\n"
+        "  stay: {}\n",
+        encoding="utf-8",
+    )
+    calibration = calibrate([write_csv(tmp_path / "mc.csv", mailchimp_rows())])
+    out = tmp_path / "out.yaml"
+    write_scenario(merged_scenario_text(calibration, into, out=out), out)
+    text = out.read_text()
+    assert "# a guess" not in text  # the replaced value's own comment gives way
+    assert "    # how many open: the benchmark\n    organic_reach: {dist: beta" in text
+    assert "  # the shop's Instagram\n  instagram: {kind: rented, audience: 9000}" in text
+    merged = load_scenario(out)
+    assert merged.channels["email"].production_cost == 15
+    assert merged.channels["email"].daily_growth.mean() > 0  # a field the file lacked, added

@@ -89,8 +89,52 @@ def _set_fields(target: CommentedMap, channel: ChannelEstimate) -> None:
     elif "kind" not in target:
         target.insert(0, "kind", channel.kind)
     for name, estimate in channel.fields.items():
+        if name not in target:
+            _append(target, name, _written(estimate), _comment(estimate))
+            continue
         target[name] = _written(estimate)
-        target.yaml_add_eol_comment(_comment(estimate), name)
+        _set_comment(target, name, _comment(estimate))
+
+
+def _eol_token(mapping: CommentedMap, key: Any) -> Any:
+    items = mapping.ca.items.get(key)
+    return items[2] if items is not None and len(items) > 2 else None
+
+
+def _append(mapping: CommentedMap, key: str, value: Any, text: str) -> None:
+    """Add ``key`` last, moving the comment lines below the former last key after it.
+
+    Those lines introduce what follows the mapping (the next channel's heading),
+    so they belong below whatever ends it.
+    """
+    last = list(mapping)[-1] if len(mapping) else None
+    below = ""
+    if last is not None and (token := _eol_token(mapping, last)) is not None:
+        first, _, below = token.value.partition("\n")
+        if first.strip():
+            token.value = first + "\n"
+        else:
+            mapping.ca.items[last][2] = None
+    mapping[key] = value
+    mapping.yaml_add_eol_comment(text, key)
+    if below:
+        token = _eol_token(mapping, key)
+        token.value = token.value.rstrip("\n") + "\n" + below
+
+
+def _set_comment(mapping: CommentedMap, key: str, text: str) -> None:
+    """Put ``text`` as ``key``'s end-of-line comment, keeping the comment lines below it.
+
+    ruamel.yaml keeps the full-line comments that follow a value in the same
+    token as the value's end-of-line comment; replacing the token whole would
+    drop them (a heading above the next field or channel, say).
+    """
+    token = _eol_token(mapping, key)
+    if token is None:
+        mapping.yaml_add_eol_comment(text, key)
+        return
+    _, _, below = token.value.partition("\n")
+    token.value = f"# {text}\n{below}"
 
 
 def _not_estimated_line(calibration: Calibration, kept: str) -> str | None:
