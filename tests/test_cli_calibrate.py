@@ -80,9 +80,8 @@ def test_examples_calibrate_into_a_scenario_that_validates_and_runs(
 def test_examples_table_and_run_in_a_real_80_column_terminal(tmp_path: Path) -> None:
     """The console script as a user runs it, with COLUMNS=80."""
     env = {**os.environ, "COLUMNS": "80"}
-    script = Path(sys.executable).with_name("risksim")
     done = subprocess.run(
-        [str(script), "calibrate", *map(str, ALL), *AUDIENCES, "--out", "s.yaml"],
+        [sys.executable, "-m", "riskSim", "calibrate", *map(str, ALL), *AUDIENCES, "--out", "s.yaml"],
         capture_output=True,
         text=True,
         env=env,
