@@ -18,5 +18,6 @@ from riskSim.cli import library as _library  # noqa: F401  isort: skip
 from riskSim.cli import charts as _charts  # noqa: F401  isort: skip
 from riskSim.cli import sweep as _sweep  # noqa: F401  isort: skip
 from riskSim.cli import workshop as _workshop  # noqa: F401  isort: skip
+from riskSim.cli import calibrate as _calibrate  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
