@@ -1,6 +1,6 @@
 """``risksim calibrate``: a scenario from the brand's own exports.
 
-Parses options, calls :mod:`riskSim.calibration` and renders one table per
+Parses options, calls :mod:`riskSim.studies.calibrate` and renders one table per
 channel (every estimated field with its interval, posts, dates and files),
 the fields not estimated and the warnings; errors go through
 :func:`~riskSim.cli.app.user_errors`.
@@ -14,19 +14,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from riskSim.calibration import (
+from riskSim.cli.app import Quiet, app, stderr, stdout, user_errors
+from riskSim.outputs.scenario_file import check_destination, write_scenario
+from riskSim.studies.calibrate import (
     Calibration,
     ChannelEstimate,
     calibrate,
-    check_destination,
     merged_scenario_text,
     new_scenario_text,
     parse_assignments,
     parse_audiences,
     parse_day,
-    write_scenario,
 )
-from riskSim.cli.app import Quiet, app, stderr, stdout, user_errors
 
 __all__ = ["calibrate_command", "channel_table"]
 

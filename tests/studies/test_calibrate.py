@@ -14,18 +14,18 @@ import pytest
 import yaml
 from scipy import stats
 
-from riskSim.calibration import (
+from riskSim.errors import InvalidInputError
+from riskSim.outputs.scenario_file import write_scenario
+from riskSim.scenario.distributions import Beta, LogNormal
+from riskSim.scenario.loading import load_scenario
+from riskSim.studies.calibrate import (
     Post,
     calibrate,
     estimate_channel,
     merged_scenario_text,
     new_scenario_text,
     read_export,
-    write_scenario,
 )
-from riskSim.distributions import Beta, LogNormal
-from riskSim.errors import InvalidInputError
-from riskSim.loading import load_scenario
 
 GENERIC_HEADER = [
     "date",

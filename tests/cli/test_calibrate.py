@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from riskSim.cli import app
 from riskSim.cli.app import stdout
-from riskSim.loading import load_scenario
+from riskSim.scenario.loading import load_scenario
 
 runner = CliRunner()
 EXAMPLES = Path("examples/calibrate").resolve()

@@ -9,7 +9,6 @@ know the terminal, typer, rich or the engine.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +17,9 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from riskSim.calibration.estimate import ChannelEstimate, estimate_channel
-from riskSim.calibration.readers import (
+from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
+from riskSim.studies.calibrate.estimate import ChannelEstimate, estimate_channel
+from riskSim.studies.calibrate.readers import (
     LINKEDIN,
     ExportFile,
     Post,
@@ -27,7 +27,6 @@ from riskSim.calibration.readers import (
     dedupe_posts,
     read_export,
 )
-from riskSim.errors import InputProblem, InvalidInputError
 
 __all__ = [
     "Calibration",
@@ -236,8 +235,7 @@ def calibrate(
     known = sorted(kinds)
     for channel in audiences:
         if channel not in kinds:
-            close = difflib.get_close_matches(channel, known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(channel, known)
             problems.append(
                 InputProblem(
                     "--audience",

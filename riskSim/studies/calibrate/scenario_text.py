@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from riskSim.calibration.estimate import ChannelEstimate, FieldEstimate
-from riskSim.calibration.pipeline import Calibration
-from riskSim.distributions import Beta, LogNormal
-from riskSim.errors import InputProblem, InvalidInputError
-from riskSim.loading import load_scenario
+from riskSim.errors import InvalidInputError
+from riskSim.scenario.distributions import Beta, LogNormal
+from riskSim.scenario.loading import load_scenario
+from riskSim.studies.calibrate.estimate import ChannelEstimate, FieldEstimate
+from riskSim.studies.calibrate.pipeline import Calibration
 
 __all__ = [
     "CAPTURE_RATE",
     "SOURCE_PREFIX",
-    "check_destination",
     "merged_scenario_text",
     "new_scenario_text",
-    "write_scenario",
 ]
 
 SOURCE_PREFIX = "riskSim calibrate: "
@@ -298,59 +295,3 @@ def _position_after(document: CommentedMap, keys: tuple[str, ...]) -> int:
         if key in document:
             return order.index(key) + 1
     return 0
-
-
-def check_destination(out: Path, *, force: bool) -> None:
-    """Refuse an ``--out`` that exists (without ``force``), is a folder, or has no folder.
-
-    Raises:
-        InvalidInputError: naming ``--out``.
-    """
-    if out.is_dir():
-        raise InvalidInputError.single("--out", "", f"{out} is a folder; give a file name")
-    if out.exists() and not force:
-        raise InvalidInputError.single(
-            "--out", "", f"{out} already exists; use --force to overwrite it"
-        )
-    if not out.parent.is_dir():
-        raise InvalidInputError.single("--out", "", f"no such folder {out.parent}")
-
-
-def write_scenario(text: str, out: Path, *, force: bool = False) -> None:
-    """Write ``text`` to ``out`` atomically once it loads as a valid scenario there.
-
-    Raises:
-        InvalidInputError: ``out`` exists (without ``force``), its folder does
-            not, or the text is not a valid scenario from ``out``'s folder;
-            nothing is written.
-    """
-    check_destination(out, force=force)
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=out.parent,
-        prefix=f".{out.stem}.",
-        suffix=".yaml",
-        delete=False,
-    )
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(text)
-        try:
-            load_scenario(temporary)
-        except InvalidInputError as error:
-            raise InvalidInputError(
-                [
-                    InputProblem(
-                        str(out) if problem.source == str(temporary) else problem.source,
-                        problem.field,
-                        problem.message,
-                        problem.line,
-                    )
-                    for problem in error.problems
-                ]
-            ) from None
-        os.replace(temporary, out)
-    finally:
-        temporary.unlink(missing_ok=True)

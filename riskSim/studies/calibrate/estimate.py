@@ -17,8 +17,8 @@ from datetime import datetime
 
 import numpy as np
 
-from riskSim.calibration.readers import Kind, Post
-from riskSim.distributions import Beta, LogNormal
+from riskSim.scenario.distributions import Beta, LogNormal
+from riskSim.studies.calibrate.readers import Kind, Post
 
 __all__ = [
     "ESTIMATED_FIELDS",
