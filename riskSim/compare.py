@@ -261,8 +261,11 @@ def write_comparison(
     *,
     charts: bool = True,
     chart_format: str = "png",
+    force: bool = False,
 ) -> Path:
     """Write compare.csv and ``charts/compare`` into ``directory``, atomically.
+
+    ``force`` writes into a non-empty folder riskSim did not make.
 
     Returns:
         The folder written.
@@ -279,4 +282,6 @@ def write_comparison(
         table_text=compare_csv(comparison),
         draw_charts=draw if charts else None,
         chart_format=chart_format,
+        command="risksim compare",
+        force=force,
     )

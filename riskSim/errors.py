@@ -13,6 +13,7 @@ __all__ = [
     "InvalidInputError",
     "RiskSimError",
     "OutputError",
+    "Terminated",
 ]
 
 
@@ -73,3 +74,11 @@ class InvalidInputError(RiskSimError):
 
 class OutputError(RiskSimError):
     """The outputs could not be written (unwritable folder, full disk): exit code 1."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop as an interrupt does (clean-ups run), exit code 143.
+
+    A BaseException like KeyboardInterrupt, so ``except Exception`` never swallows
+    it, but not a KeyboardInterrupt, which Typer would turn into exit code 130.
+    """

@@ -2,9 +2,11 @@
 
 Owns the files of a run: summary.json, timeseries.csv, scenario.yaml, the
 charts (drawn by :mod:`riskSim.charts`) and the reports (:mod:`riskSim.report`).
-Everything is written into a temporary folder beside the target and renamed
+Everything is written through :func:`riskSim.output_folder.output_folder`
+(re-exported here as ``atomic_folder``): staged beside the target and moved
 into place only when complete, so an interrupted or failed run never leaves
-half a folder and never damages an earlier result. Never simulates.
+half a folder, never damages an earlier result and never removes a file
+riskSim did not write. Never simulates.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ import csv
 import io
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskSim.errors import OutputError
 from riskSim.loading import scenario_to_yaml
+from riskSim.output_folder import output_folder
+
+atomic_folder = output_folder
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults
@@ -68,67 +69,6 @@ def timeseries_csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-@contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; on success it replaces ``target``.
-
-    On any exception (an interrupt included) the temporary folder is removed and
-    ``target`` is left exactly as it was.
-
-    Raises:
-        OutputError: the folder cannot be created or replaced (unwritable, disk full).
-    """
-    target = target.absolute()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        )
-        staging.chmod(0o777 & ~_umask())
-    except OSError as error:
-        blocking = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
-        reason = (
-            f"{blocking} is a file, not a folder"
-            if blocking is not None and not blocking.is_dir()
-            else error.strerror or str(error)
-        )
-        raise OutputError(f"cannot write to {target.parent}: {reason}") from None
-    try:
-        try:
-            yield staging
-        except OSError as error:
-            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-        _swap_into_place(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _swap_into_place(staging: Path, target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target} exists and is not a folder")
-    previous = None
-    try:
-        if target.exists():
-            previous = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            os.rmdir(previous)
-            os.rename(target, previous)
-        os.rename(staging, target)
-    except OSError as error:
-        if previous is not None and previous.exists() and not target.exists():
-            os.rename(previous, target)
-        raise OutputError(f"cannot replace {target}: {error.strerror or error}") from None
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-
-
 def check_chart_format(chart_format: str) -> None:
     """Refuse a chart format matplotlib is not asked to write here.
 
@@ -148,14 +88,17 @@ def write_table_and_charts(
     table_text: str,
     draw_charts: Callable[[], dict[str, bytes]] | None,
     chart_format: str,
+    command: str,
+    force: bool = False,
 ) -> Path:
     """Write one CSV and, with ``draw_charts``, its ``charts/<name>.<format>`` atomically.
 
-    Sweeps and comparisons share this shape of output folder.
+    Sweeps and comparisons share this shape of output folder; ``command`` and
+    ``force`` are :func:`~riskSim.output_folder.output_folder`'s.
     """
     check_chart_format(chart_format)
     target = Path(directory)
-    with atomic_folder(target) as staging:
+    with output_folder(target, command=command, force=force) as staging:
         write_text(staging / table_name, table_text)
         if draw_charts is not None:
             (staging / "charts").mkdir()
@@ -184,6 +127,7 @@ def write_outputs(
     charts: bool = True,
     chart_format: str = "png",
     chart_writer: ChartWriter | None = None,
+    force: bool = False,
 ) -> Path:
     """Write summary.json, timeseries.csv, scenario.yaml, charts and reports into ``directory``.
 
@@ -191,16 +135,19 @@ def write_outputs(
 
     Args:
         results: what to write.
-        directory: the output folder; replaced as a whole when complete.
+        directory: the output folder; riskSim's files in it are replaced when
+            complete, other files kept (see :mod:`riskSim.output_folder`).
         charts: write ``charts/`` too.
         chart_format: png, svg or pdf.
         chart_writer: draws the charts into a folder; default :func:`riskSim.charts.write_charts`.
+        force: write into a non-empty folder riskSim did not make.
 
     Returns:
         The folder written.
     """
     check_chart_format(chart_format)
-    with atomic_folder(directory) as staging:
+    suggest = os.path.join(directory, results.scenario.name)
+    with output_folder(directory, command="risksim run", force=force, suggest=suggest) as staging:
         _write_text(staging / "summary.json", summary_json(results.summary))
         _write_text(staging / "timeseries.csv", timeseries_csv(results.weekly_rows()))
         _write_text(staging / "scenario.yaml", scenario_to_yaml(results.scenario))

@@ -440,14 +440,16 @@ def write_sweep(
     *,
     charts: bool = True,
     chart_format: str = "png",
+    force: bool = False,
 ) -> Path:
     """Write sweep.csv and the charts (frontier, sweep, heatmap for a grid) atomically.
 
     Args:
         result: the sweep.
-        directory: the output folder; replaced as a whole once complete.
+        directory: the output folder (see :mod:`riskSim.output_folder`).
         charts: draw ``charts/`` too.
         chart_format: png, svg or pdf.
+        force: write into a non-empty folder riskSim did not make.
 
     Returns:
         The folder written.
@@ -463,4 +465,6 @@ def write_sweep(
         table_text=sweep_csv(result),
         draw_charts=draw if charts else None,
         chart_format=chart_format,
+        command="risksim sweep",
+        force=force,
     )

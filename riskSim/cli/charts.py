@@ -7,8 +7,25 @@ from typing import Annotated
 
 import typer
 
-from riskSim.cli.app import Quiet, Workers, app, fail, stderr, stdout, user_errors
-from riskSim.regenerate import regenerate, stale_files, write_regenerated
+from riskSim.cli.app import (
+    Force,
+    Quiet,
+    Workers,
+    app,
+    fail,
+    out_folder,
+    stderr,
+    stdout,
+    user_errors,
+)
+from riskSim.regenerate import (
+    check_targets,
+    load_scenarios,
+    regenerate,
+    scenario_files,
+    stale_files,
+    write_regenerated,
+)
 from riskSim.scenario import Scenario
 
 __all__ = ["charts"]
@@ -21,7 +38,12 @@ def charts(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Folder of the reference files: OUT/<name>/charts/*.svg."),
+        typer.Option(
+            "--out",
+            "-o",
+            parser=out_folder,
+            help="Folder of the reference files: OUT/<name>/charts/*.svg.",
+        ),
     ],
     check: Annotated[
         bool,
@@ -32,6 +54,7 @@ def charts(
     ] = False,
     workers: Workers = None,
     quiet: Quiet = False,
+    force: Force = False,
 ) -> None:
     """Run each scenario with its own seed and replications; write or check its SVG charts.
 
@@ -45,6 +68,9 @@ def charts(
             if not quiet:
                 stderr.print(f"simulating {scenario.name}", markup=False)
 
+        if not check:
+            names = [scenario.name for scenario in load_scenarios(scenario_files(paths))]
+            check_targets(names, out, force=force)
         files = regenerate(paths, workers=workers, progress=announce)
         if check:
             stale = stale_files(files, out)
@@ -58,6 +84,6 @@ def charts(
             if not quiet:
                 stdout.print(f"{len(files)} files up to date in {out}", markup=False)
             return
-        written = write_regenerated(files, out)
+        written = write_regenerated(files, out, force=force)
         if not quiet:
             stdout.print(f"{len(written)} files written to {out}", markup=False)
