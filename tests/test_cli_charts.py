@@ -109,7 +109,7 @@ def test_check_names_a_chart_the_scenario_no_longer_draws(scenarios, reference) 
     assert charts(scenarios / "second.yaml", "--out", reference, "--check").exit_code == 0
 
 
-def test_check_names_a_folder_riskSim_did_not_make(scenarios, reference) -> None:
+def test_check_names_a_folder_risksim_did_not_make(scenarios, reference) -> None:
     manifest = reference / "first" / MANIFEST_NAME
     manifest.unlink()
     result = charts(scenarios, "--out", reference, "--check")

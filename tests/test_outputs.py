@@ -84,7 +84,7 @@ def test_unwritable_out_is_a_clear_error(earlier, tmp_path: Path) -> None:
     assert blocker.read_text() == "not a folder"
 
 
-def test_rerun_replaces_riskSims_files_and_keeps_the_users(earlier) -> None:
+def test_rerun_replaces_risksims_files_and_keeps_the_users(earlier) -> None:
     path, out, before = earlier
     manifest = json.loads((out / MANIFEST_NAME).read_text())
     manifest["files"].append("stale.txt")  # written by an older version, no longer
