@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 from riskSim.loading import scenario_to_yaml
 from riskSim.output_folder import output_folder
 
-atomic_folder = output_folder
-
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults
 
@@ -37,6 +35,9 @@ __all__ = [
     "timeseries_csv",
     "write_outputs",
 ]
+
+atomic_folder = output_folder
+"""The former name of :func:`riskSim.output_folder.output_folder`, kept for callers."""
 
 CHART_FORMATS = ("png", "svg", "pdf")
 TIMESERIES_COLUMNS = (

@@ -298,10 +298,17 @@ def test_sigkill_while_writing_then_a_rerun_leaves_no_temporary(tmp_path: Path) 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    wait_for(lambda: debris(tmp_path) != [], "a temporary folder", process)
+
+    def staged() -> bool:  # the summary is staged first, the charts take a while after it
+        return any((tmp_path / name / "summary.json").exists() for name in temporaries())
+
+    def temporaries() -> list[str]:
+        return [name for name in debris(tmp_path) if ".risksim-tmp-" in name]
+
+    wait_for(staged, "a staged summary.json", process)
     process.kill()
     process.wait()
-    assert any(".risksim-tmp-" in name for name in debris(tmp_path))  # what the kill left
+    assert temporaries() != []  # what the kill left
     assert complete(out) == earlier  # killed while staging: the earlier result stands
     result = run(path, out, "--seed", "5")
     assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ from riskSim.cli.app import (
     stdout,
     user_errors,
 )
+from riskSim.output_folder import MANIFEST_NAME
 from riskSim.regenerate import (
     check_targets,
     load_scenarios,
@@ -58,9 +59,10 @@ def charts(
 ) -> None:
     """Run each scenario with its own seed and replications; write or check its SVG charts.
 
-    Writes OUT/<name>/charts/*.svg and OUT/<name>/summary.json. The bytes
-    depend only on the files (and matplotlib's version), so CI can commit them
-    and fail with --check when they are stale.
+    Writes OUT/<name>/charts/*.svg and OUT/<name>/summary.json (and the
+    folder's manifest); anything else in OUT is left alone. The bytes depend
+    only on the files (and matplotlib's version), so CI can commit them and
+    fail with --check when they are stale.
     """
     with user_errors():
 
@@ -75,9 +77,12 @@ def charts(
         if check:
             stale = stale_files(files, out)
             if stale:
+                # a folder without a manifest (written before riskSim kept one) needs --force once
+                unmarked = any(item.path.name == MANIFEST_NAME for item in stale)
+                force_hint = " --force" if unmarked else ""
                 fail(
                     f"{len(stale)} reference file(s) in {out} are stale; regenerate them with "
-                    f"`risksim charts PATH... --out {out}` and commit the result:\n"
+                    f"`risksim charts PATH... --out {out}{force_hint}` and commit the result:\n"
                     + "\n".join(item.render() for item in stale),
                     1,
                 )
