@@ -317,6 +317,32 @@ def test_sigkill_while_writing_then_a_rerun_leaves_no_temporary(tmp_path: Path) 
     assert (out / "notes.md").read_text() == "mine\n"
 
 
+def test_sigterm_while_writing_removes_the_temporary_and_keeps_the_earlier_result(
+    tmp_path: Path,
+) -> None:
+    path = scenario(tmp_path, replications=2000)
+    out = tmp_path / "out"
+    assert run(path, out).exit_code == 0
+    earlier = complete(out)
+    process = subprocess.Popen(
+        python_risksim("run", path, "--out", out, "--seed", "4", "-q"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(
+        lambda: any((tmp_path / name / "summary.json").exists() for name in debris(tmp_path)),
+        "a staged summary.json",
+        process,
+    )
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert stderr.strip() == TERMINATED
+    assert debris(tmp_path) == []
+    assert complete(out) == earlier
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers die with the parent")
 def test_sigterm_of_a_two_worker_run_exits_143_and_leaves_nothing(tmp_path: Path) -> None:
     path = slow_scenario(tmp_path)
