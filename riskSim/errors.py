@@ -16,6 +16,7 @@ __all__ = [
     "InvalidInputError",
     "RiskSimError",
     "OutputError",
+    "Terminated",
 ]
 
 
@@ -88,3 +89,11 @@ def did_you_mean(name: object, choices: Iterable[object], *, otherwise: str = ""
     """
     close = difflib.get_close_matches(str(name), [str(choice) for choice in choices], n=1)
     return f"; did you mean '{close[0]}'?" if close else otherwise
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop as an interrupt does (clean-ups run), exit code 143.
+
+    A BaseException like KeyboardInterrupt, so ``except Exception`` never swallows
+    it, but not a KeyboardInterrupt, which Typer would turn into exit code 130.
+    """

@@ -2,31 +2,38 @@
 
 Every command runs inside :func:`user_errors`, which maps the library's
 exceptions to the design's exit codes: 2 for invalid input (a message naming
-file and field, no traceback), 130 for an interrupt, 1 for anything else.
+file and field, no traceback), 130 for an interrupt (SIGINT), 143 for SIGTERM,
+1 for anything else. :func:`main` turns SIGTERM into
+:class:`~riskSim.errors.Terminated`, so the same clean-ups run as for Ctrl-C.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from riskSim.errors import InvalidInputError, OutputError
-from riskSim.outputs.folder import CHART_FORMATS
+from riskSim.errors import InvalidInputError, OutputError, Terminated
+from riskSim.outputs.folder import CHART_FORMATS, EMPTY_OUT_MESSAGE, FORCE_HELP
 
 __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_INVALID",
+    "EXIT_TERMINATED",
     "ChartFormat",
+    "Force",
     "Scheduler",
     "app",
     "fail",
     "main",
+    "out_folder",
     "stderr",
     "stdout",
     "user_errors",
@@ -34,6 +41,9 @@ __all__ = [
 
 EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+INTERRUPTED = "interrupted: nothing was written; earlier outputs are intact."
+TERMINATED = "terminated: nothing was written; earlier outputs are intact."
 
 app = typer.Typer(
     name="risksim",
@@ -92,6 +102,18 @@ Format = Annotated[
 NoCharts = Annotated[bool, typer.Option("--no-charts", help="Skip the charts.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 JsonOutput = Annotated[bool, typer.Option("--json", help="Print summary.json to standard output.")]
+Force = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
+
+
+def out_folder(text: str) -> Path:
+    """``--out``'s parser: an empty value (an unset shell variable) is not the current folder.
+
+    Raises:
+        typer.BadParameter: the value is empty (exit 2, naming the option).
+    """
+    if text == "":
+        raise typer.BadParameter(EMPTY_OUT_MESSAGE)
+    return Path(text)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -111,16 +133,26 @@ def user_errors() -> Iterator[None]:
         fail(f"error: {heading}; nothing was written.\n{error.render()}", EXIT_INVALID)
     except OutputError as error:
         fail(f"error: {error}", 1)
+    except Terminated:
+        fail(TERMINATED, EXIT_TERMINATED)
     except KeyboardInterrupt:
-        fail("interrupted: nothing was written; earlier outputs are intact.", EXIT_INTERRUPTED)
+        fail(INTERRUPTED, EXIT_INTERRUPTED)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def main() -> None:
-    """Console entry point (``risksim``)."""
+    """Console entry point (``risksim``): SIGTERM stops a command as Ctrl-C does."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
+    except Terminated:
+        stderr.print(TERMINATED, markup=False)
+        sys.exit(EXIT_TERMINATED)
     except KeyboardInterrupt:
-        stderr.print("interrupted: nothing was written; earlier outputs are intact.")
+        stderr.print(INTERRUPTED, markup=False)
         sys.exit(EXIT_INTERRUPTED)
 
 

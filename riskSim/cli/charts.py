@@ -7,8 +7,26 @@ from typing import Annotated
 
 import typer
 
-from riskSim.cli.app import Quiet, Workers, app, fail, stderr, stdout, user_errors
-from riskSim.outputs.regenerate import regenerate, stale_files, write_regenerated
+from riskSim.cli.app import (
+    Force,
+    Quiet,
+    Workers,
+    app,
+    fail,
+    out_folder,
+    stderr,
+    stdout,
+    user_errors,
+)
+from riskSim.outputs.folder import MANIFEST_NAME
+from riskSim.outputs.regenerate import (
+    check_targets,
+    load_scenarios,
+    regenerate,
+    scenario_files,
+    stale_files,
+    write_regenerated,
+)
 from riskSim.scenario import Scenario
 
 __all__ = ["charts"]
@@ -21,7 +39,12 @@ def charts(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Folder of the reference files: OUT/<name>/charts/*.svg."),
+        typer.Option(
+            "--out",
+            "-o",
+            parser=out_folder,
+            help="Folder of the reference files: OUT/<name>/charts/*.svg.",
+        ),
     ],
     check: Annotated[
         bool,
@@ -32,12 +55,14 @@ def charts(
     ] = False,
     workers: Workers = None,
     quiet: Quiet = False,
+    force: Force = False,
 ) -> None:
     """Run each scenario with its own seed and replications; write or check its SVG charts.
 
-    Writes OUT/<name>/charts/*.svg and OUT/<name>/summary.json. The bytes
-    depend only on the files (and matplotlib's version), so CI can commit them
-    and fail with --check when they are stale.
+    Writes OUT/<name>/charts/*.svg and OUT/<name>/summary.json (and the
+    folder's manifest); anything else in OUT is left alone. The bytes depend
+    only on the files (and matplotlib's version), so CI can commit them and
+    fail with --check when they are stale.
     """
     with user_errors():
 
@@ -45,19 +70,25 @@ def charts(
             if not quiet:
                 stderr.print(f"simulating {scenario.name}", markup=False)
 
+        if not check:
+            names = [scenario.name for scenario in load_scenarios(scenario_files(paths))]
+            check_targets(names, out, force=force)
         files = regenerate(paths, workers=workers, progress=announce)
         if check:
             stale = stale_files(files, out)
             if stale:
+                # a folder without a manifest (written before riskSim kept one) needs --force once
+                unmarked = any(item.path.name == MANIFEST_NAME for item in stale)
+                force_hint = " --force" if unmarked else ""
                 fail(
                     f"{len(stale)} reference file(s) in {out} are stale; regenerate them with "
-                    f"`risksim charts PATH... --out {out}` and commit the result:\n"
+                    f"`risksim charts PATH... --out {out}{force_hint}` and commit the result:\n"
                     + "\n".join(item.render() for item in stale),
                     1,
                 )
             if not quiet:
                 stdout.print(f"{len(files)} files up to date in {out}", markup=False)
             return
-        written = write_regenerated(files, out)
+        written = write_regenerated(files, out, force=force)
         if not quiet:
             stdout.print(f"{len(written)} files written to {out}", markup=False)

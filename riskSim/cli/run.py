@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.table import Table
 from riskSim.cli.app import (
     ChartFormat,
     Deterministic,
+    Force,
     Format,
     JsonOutput,
     NoCharts,
@@ -24,11 +26,13 @@ from riskSim.cli.app import (
     Seed,
     Workers,
     app,
+    out_folder,
     stderr,
     stdout,
     user_errors,
 )
 from riskSim.outputs import summary_json, write_outputs
+from riskSim.outputs.folder import check_output_folder
 from riskSim.scenario import load_scenario
 from riskSim.simulation import simulate
 from riskSim.words import percent, short_money
@@ -114,7 +118,10 @@ def batch_progress(name: str, *, enabled: bool) -> Iterator[Callable[[int, int],
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default runs/<name>).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", parser=out_folder, help="Output folder (default runs/<name>)."
+        ),
     ] = None,
     replications: Replications = None,
     seed: Seed = None,
@@ -126,11 +133,13 @@ def run(
     no_charts: NoCharts = False,
     quiet: Quiet = False,
     json_output: JsonOutput = False,
+    force: Force = False,
 ) -> None:
     """Simulate every strategy in the shocked and the calm world and write the outputs."""
     with user_errors():
         loaded = load_scenario(scenario, overrides or [])
         target = out if out is not None else Path("runs") / loaded.name
+        check_output_folder(target, force=force, suggest=os.path.join(target, loaded.name))
         with batch_progress(loaded.name, enabled=not quiet and not json_output) as advance:
             results = simulate(
                 loaded,
@@ -141,7 +150,9 @@ def run(
                 progress=advance,
                 scheduler=scheduler,
             )
-        write_outputs(results, target, charts=not no_charts, chart_format=chart_format.value)
+        write_outputs(
+            results, target, charts=not no_charts, chart_format=chart_format.value, force=force
+        )
         summary = results.summary
         if json_output:
             typer.echo(summary_json(summary), nl=False)

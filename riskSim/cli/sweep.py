@@ -7,6 +7,7 @@ renders their tables; nothing here simulates or writes files by itself.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from rich.table import Table
 from riskSim.cli.app import (
     ChartFormat,
     Deterministic,
+    Force,
     Format,
     JsonOutput,
     NoCharts,
@@ -26,12 +28,14 @@ from riskSim.cli.app import (
     Seed,
     Workers,
     app,
+    out_folder,
     stderr,
     stdout,
     user_errors,
 )
+from riskSim.outputs.folder import check_output_folder
 from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
-from riskSim.scenario import Scenario
+from riskSim.scenario import Scenario, load_scenario
 from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
 from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
 from riskSim.words import percent, short_money
@@ -132,7 +136,9 @@ def sweep(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default runs/<name>-sweep)."),
+        typer.Option(
+            "--out", "-o", parser=out_folder, help="Output folder (default runs/<name>-sweep)."
+        ),
     ] = None,
     replications: Replications = None,
     seed: Seed = None,
@@ -143,6 +149,7 @@ def sweep(
     no_charts: NoCharts = False,
     quiet: Quiet = False,
     json_output: JsonOutput = False,
+    force: Force = False,
 ) -> None:
     """Run one strategy over a range of values of a field and draw its frontier.
 
@@ -152,6 +159,9 @@ def sweep(
     """
     with user_errors():
         axes = [parse_vary(text) for text in vary]
+        name = load_scenario(scenario, overrides or []).name
+        target = out if out is not None else Path("runs") / f"{name}-sweep"
+        check_output_folder(target, force=force, suggest=os.path.join(target, f"{name}-sweep"))
 
         def announce(done: int, total: int) -> None:
             if not quiet and not json_output and done < total and stderr.is_terminal:
@@ -168,8 +178,9 @@ def sweep(
             deterministic=deterministic,
             progress=announce,
         )
-        target = out if out is not None else Path("runs") / f"{result.scenario.name}-sweep"
-        write_sweep(result, target, charts=not no_charts, chart_format=chart_format.value)
+        write_sweep(
+            result, target, charts=not no_charts, chart_format=chart_format.value, force=force
+        )
         if json_output:
             typer.echo(sweep_json(result), nl=False)
         elif not quiet:
@@ -223,7 +234,10 @@ def compare(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default runs/compare).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", parser=out_folder, help="Output folder (default runs/compare)."
+        ),
     ] = None,
     replications: Replications = None,
     seed: Annotated[
@@ -239,6 +253,7 @@ def compare(
     no_charts: NoCharts = False,
     quiet: Quiet = False,
     json_output: JsonOutput = False,
+    force: Force = False,
 ) -> None:
     """Run several scenarios (or variants of one) side by side: one table, one chart.
 
@@ -249,6 +264,8 @@ def compare(
     with user_errors():
         parsed = [parse_variant(text) for text in variants or []]
         labelled = load_compared(scenarios, variants=parsed, overrides=overrides or [])
+        target = out if out is not None else Path("runs") / "compare"
+        check_output_folder(target, force=force, suggest=os.path.join(target, "compare"))
 
         def announce(scenario: Scenario) -> None:
             if not quiet and not json_output and stderr.is_terminal:
@@ -262,8 +279,9 @@ def compare(
             deterministic=deterministic,
             progress=announce,
         )
-        target = out if out is not None else Path("runs") / "compare"
-        write_comparison(comparison, target, charts=not no_charts, chart_format=chart_format.value)
+        write_comparison(
+            comparison, target, charts=not no_charts, chart_format=chart_format.value, force=force
+        )
         if json_output:
             document: dict[str, Any] = comparison.document()
             typer.echo(json.dumps(document, indent=2, allow_nan=False))

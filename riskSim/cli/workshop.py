@@ -10,6 +10,7 @@ terminal and ``--no-pause`` is not given). Errors go through
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from rich.table import Table
 from riskSim.cli.app import (
     ChartFormat,
     Deterministic,
+    Force,
     Format,
     JsonOutput,
     NoCharts,
@@ -30,11 +32,13 @@ from riskSim.cli.app import (
     Seed,
     Workers,
     app,
+    out_folder,
     stdout,
     user_errors,
 )
 from riskSim.cli.run import batch_progress
 from riskSim.outputs.debrief import leaderboard_document, standing_cells, write_debrief
+from riskSim.outputs.folder import check_output_folder
 from riskSim.scenario.loading import load_scenario
 from riskSim.studies.workshop import (
     Round,
@@ -85,7 +89,12 @@ def workshop(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Output folder (default runs/<name>-workshop)."),
+        typer.Option(
+            "--out",
+            "-o",
+            parser=out_folder,
+            help="Output folder (default runs/<name>-workshop).",
+        ),
     ] = None,
     replications: Replications = None,
     seed: Seed = None,
@@ -107,6 +116,7 @@ def workshop(
     no_pause: Annotated[
         bool, typer.Option("--no-pause", help="With --rounds: never wait for Enter.")
     ] = False,
+    force: Force = False,
 ) -> None:
     """Run every team's strategy against the scenario's shocks on common random numbers.
 
@@ -117,6 +127,8 @@ def workshop(
         loaded = load_scenario(scenario, overrides or [])
         teams = load_teams(team_files, loaded)
         target = out if out is not None else Path("runs") / f"{loaded.name}-workshop"
+        suggest = os.path.join(target, f"{loaded.name}-workshop")
+        check_output_folder(target, force=force, suggest=suggest)
         talk = not quiet and not json_output
         with batch_progress(loaded.name, enabled=talk) as advance:
             run = run_workshop(
@@ -148,7 +160,9 @@ def workshop(
                 }
                 for played in played_rounds
             ]
-        write_debrief(run, target, charts=not no_charts, chart_format=chart_format.value)
+        write_debrief(
+            run, target, charts=not no_charts, chart_format=chart_format.value, force=force
+        )
     if json_output:
         typer.echo(json.dumps(document, indent=2, allow_nan=False))
     elif not quiet:

@@ -16,15 +16,15 @@ rich) or print.
 from __future__ import annotations
 
 from riskSim.outputs.debrief import write_debrief
-from riskSim.outputs.folder import CHART_FORMATS, atomic_folder, write_text
+from riskSim.outputs.folder import CHART_FORMATS, output_folder, write_text
 from riskSim.outputs.run import summary_json, timeseries_csv, write_outputs
 from riskSim.outputs.studies import write_comparison, write_sweep
 
 __all__ = [
     "CHART_FORMATS",
-    "atomic_folder",
     "summary_json",
     "timeseries_csv",
+    "output_folder",
     "write_comparison",
     "write_debrief",
     "write_outputs",

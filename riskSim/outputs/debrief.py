@@ -6,7 +6,7 @@ first) and as Markdown, and one self-contained HTML page with the table,
 both charts inline as SVG and, for every team, one sentence per shock on
 what its strategy did when the shock hit and what the shock cost it against
 the calm world. Everything is written through
-:func:`riskSim.outputs.folder.atomic_folder`, so a failed run leaves no half folder.
+:func:`riskSim.outputs.folder.output_folder`, so a failed run leaves no half folder.
 Reads a finished :class:`~riskSim.studies.workshop.WorkshopRun`; never simulates and
 knows nothing of the terminal.
 """
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from riskSim.outputs.folder import atomic_folder, check_chart_format, csv_text, write_text
+from riskSim.outputs.folder import check_chart_format, csv_text, output_folder, write_text
 from riskSim.outputs.report import html_page, svg_element
 from riskSim.results.onsets import ShockOnset, shock_onsets
 from riskSim.scenario import Strategy
@@ -293,11 +294,17 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
 
 
 def write_debrief(
-    run: WorkshopRun, directory: Path, *, charts: bool = True, chart_format: str = "png"
+    run: WorkshopRun,
+    directory: Path,
+    *,
+    charts: bool = True,
+    chart_format: str = "png",
+    force: bool = False,
 ) -> Path:
     """Write leaderboard.csv, leaderboard.json, leaderboard.md, charts/ and debrief.html.
 
-    The folder is replaced as a whole when complete. debrief.html inlines both
+    riskSim's files in the folder are replaced when complete, other files kept
+    (``force``: write into a non-empty folder riskSim did not make). debrief.html inlines both
     charts as SVG (drawn as SVG whatever ``chart_format``); with ``charts`` off
     it has none.
 
@@ -307,7 +314,10 @@ def write_debrief(
     check_chart_format(chart_format)
     svg_charts: dict[str, str] = {}
     chart_files: list[str] = []
-    with atomic_folder(directory) as staging:
+    suggest = os.path.join(directory, f"{run.scenario.name}-workshop")
+    with output_folder(
+        directory, command="risksim workshop", force=force, suggest=suggest
+    ) as staging:
         write_text(staging / "leaderboard.csv", leaderboard_csv(run.leaderboard))
         write_text(
             staging / "leaderboard.json",

@@ -4,19 +4,26 @@ Owns the library side of ``risksim charts``: which files a list of paths
 means (a folder means its ``*.yaml``), running each with the file's own seed
 and replications, rendering ``<name>/charts/*.svg`` and ``<name>/summary.json``
 to bytes in memory, and then either writing them (each scenario's folder
-replaced atomically) or comparing them with what is on disk. Every input is
-validated before anything is simulated or written. Knows nothing of the
-terminal: it returns what is stale and the CLI reports it.
+through :func:`riskSim.outputs.folder.output_folder`, manifest included) or
+comparing them with what is on disk. Every input is validated before
+anything is simulated or written. Knows nothing of the terminal: it returns
+what is stale and the CLI reports it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from riskSim.errors import InputProblem, InvalidInputError
-from riskSim.outputs.folder import atomic_folder
+from riskSim.outputs.folder import (
+    MANIFEST_NAME,
+    check_output_folder,
+    output_folder,
+    read_manifest,
+)
 from riskSim.outputs.run import summary_json
 from riskSim.scenario import Scenario
 from riskSim.scenario import catalogue as library
@@ -26,6 +33,7 @@ from riskSim.simulation import simulate
 __all__ = [
     "CHART_FORMAT",
     "StaleFile",
+    "check_targets",
     "load_scenarios",
     "regenerate",
     "scenario_files",
@@ -147,7 +155,10 @@ def stale_files(files: Files, out: Path) -> list[StaleFile]:
     """What in ``out`` differs from ``files``: missing, different or left-over files.
 
     Only the folders of the scenarios regenerated are looked at; anything else
-    in ``out`` is none of this check's business. Reads, never writes.
+    in ``out`` is none of this check's business. A folder must be riskSim's (a
+    manifest: else writing it would be refused); its left-overs are the files
+    its manifest lists that are no longer generated, never a user's file. The
+    manifest's own bytes (riskSim's version) are not compared. Reads, never writes.
     """
     stale = []
     for relative, data in sorted(files.items()):
@@ -160,30 +171,51 @@ def stale_files(files: Files, out: Path) -> list[StaleFile]:
         root = out / folder
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(out).as_posix()
-            if path.is_file() and relative not in files:
-                stale.append(StaleFile(path, "not generated"))
+        listed = read_manifest(root)
+        if listed is None:
+            stale.append(StaleFile(root / MANIFEST_NAME, "missing"))
+            continue
+        for name in sorted(listed):
+            if f"{folder}/{name}" not in files and (root / name).is_file():
+                stale.append(StaleFile(root / name, "not generated"))
     return stale
 
 
-def write_regenerated(files: Files, out: Path) -> list[Path]:
-    """Write ``files`` under ``out``; each scenario's folder is replaced atomically.
+def check_targets(names: Sequence[str], out: Path, *, force: bool = False) -> None:
+    """Refuse, before anything is simulated or written, a ``out/<name>`` riskSim did not make.
 
-    Replacing the folder as a whole removes charts a scenario no longer draws
-    (a tornado after its last uncertain input went). Other folders in ``out``
-    are left alone.
+    ``out`` itself may hold anything: only its ``<name>`` folders are written.
+
+    Raises:
+        InvalidInputError: see :func:`riskSim.outputs.folder.check_output_folder`.
+    """
+    for name in names:
+        check_output_folder(out / name, force=force, suggest=os.path.join(out, "charts"))
+
+
+def write_regenerated(files: Files, out: Path, *, force: bool = False) -> list[Path]:
+    """Write ``files`` under ``out``; each scenario's folder through one output folder.
+
+    riskSim's files there are replaced and those a scenario no longer draws
+    (a tornado after its last uncertain input went) removed; files riskSim did
+    not write, and other folders in ``out``, are left alone. Every folder is
+    checked before the first is written.
 
     Returns:
         The files written, in sorted order.
 
     Raises:
-        OutputError: a folder cannot be written or replaced.
+        InvalidInputError: a ``<name>`` folder riskSim did not make (without ``force``).
+        OutputError: a folder cannot be written.
     """
+    folders = _scenario_folders(files)
+    check_targets(folders, out, force=force)
     written = []
-    for folder in _scenario_folders(files):
+    for folder in folders:
         target = out / folder
-        with atomic_folder(target) as staging:
+        with output_folder(
+            target, command="risksim charts", force=force, suggest=os.path.join(out, "charts")
+        ) as staging:
             for relative, data in sorted(files.items()):
                 if relative.split("/", 1)[0] != folder:
                     continue

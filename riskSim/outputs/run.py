@@ -3,7 +3,8 @@
 Owns what a run writes and in what form; the charts are drawn by
 :mod:`riskSim.charts` (imported only when charts are asked for) and the
 reports by :mod:`riskSim.outputs.report`. Everything goes through
-:func:`riskSim.outputs.folder.atomic_folder`. Never simulates.
+:func:`riskSim.outputs.folder.output_folder`: riskSim's files are replaced,
+a user's files kept. Never simulates.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from riskSim.outputs.folder import atomic_folder, check_chart_format, csv_text, write_text
+from riskSim.outputs.folder import check_chart_format, csv_text, output_folder, write_text
 from riskSim.outputs.report import write_report
 from riskSim.scenario.loading import scenario_to_yaml
 
@@ -63,6 +64,7 @@ def write_outputs(
     charts: bool = True,
     chart_format: str = "png",
     chart_writer: ChartWriter | None = None,
+    force: bool = False,
 ) -> Path:
     """Write summary.json, timeseries.csv, scenario.yaml, charts and reports into ``directory``.
 
@@ -70,17 +72,20 @@ def write_outputs(
 
     Args:
         results: what to write.
-        directory: the output folder; replaced as a whole when complete.
+        directory: the output folder; riskSim's files in it are replaced when
+            complete, other files kept (see :mod:`riskSim.outputs.folder`).
         charts: write ``charts/`` too.
         chart_format: png, svg or pdf.
         chart_writer: draws the charts into a folder; default :func:`riskSim.charts.write_charts`.
+        force: write into a non-empty folder riskSim did not make, beside its files.
 
     Returns:
         The folder written.
     """
     check_chart_format(chart_format)
     directory = Path(directory)
-    with atomic_folder(directory) as staging:
+    suggest = directory / results.scenario.name
+    with output_folder(directory, command="risksim run", force=force, suggest=suggest) as staging:
         write_text(staging / "summary.json", summary_json(results.summary))
         write_text(staging / "timeseries.csv", timeseries_csv(results.weekly_rows()))
         write_text(staging / "scenario.yaml", scenario_to_yaml(results.scenario))

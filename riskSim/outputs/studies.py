@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from riskSim.outputs.folder import atomic_folder, check_chart_format, csv_text, write_text
+from riskSim.outputs.folder import check_chart_format, csv_text, output_folder, write_text
 from riskSim.studies.compare import COMPARE_COLUMNS, Comparison
 from riskSim.studies.sweep import METRIC_COLUMNS, SweepResult
 
@@ -33,14 +33,17 @@ def write_table_and_charts(
     table_text: str,
     draw_charts: Callable[[], dict[str, bytes]] | None,
     chart_format: str,
+    command: str,
+    force: bool = False,
 ) -> Path:
     """Write one CSV and, with ``draw_charts``, its ``charts/<name>.<format>`` atomically.
 
-    Sweeps and comparisons share this shape of output folder.
+    Sweeps and comparisons share this shape of output folder; ``command`` and
+    ``force`` are :func:`~riskSim.outputs.folder.output_folder`'s.
     """
     check_chart_format(chart_format)
     target = Path(directory)
-    with atomic_folder(target) as staging:
+    with output_folder(target, command=command, force=force) as staging:
         write_text(staging / table_name, table_text)
         if draw_charts is not None:
             (staging / "charts").mkdir()
@@ -63,7 +66,8 @@ def sweep_json(result: SweepResult) -> str:
 def write_sweep(result: SweepResult, directory: str | Path, **options: Any) -> Path:
     """Write sweep.csv and the charts (frontier, sweep, heatmap for a grid) atomically.
 
-    ``options``: ``charts`` (default True) and ``chart_format`` (default png).
+    ``options``: ``charts`` (default True), ``chart_format`` (default png) and
+    ``force`` (write into a non-empty folder riskSim did not make).
     """
     table = sweep_csv(result)
     return _write_study(directory, "sweep.csv", table, "render_sweep_charts", result, **options)
@@ -91,6 +95,7 @@ def _write_study(
     *,
     charts: bool = True,
     chart_format: str = "png",
+    force: bool = False,
 ) -> Path:
     """A study's table, and its charts drawn by ``charts.frontier.<renderer>(study, format)``.
 
@@ -109,4 +114,6 @@ def _write_study(
         table_text=table_text,
         draw_charts=draw if charts else None,
         chart_format=chart_format,
+        command=f"risksim {table_name.removesuffix('.csv')}",
+        force=force,
     )

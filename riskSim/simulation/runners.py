@@ -8,9 +8,12 @@ Runners do nothing else: no statistics, no files.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,6 +31,9 @@ __all__ = [
     "default_workers",
     "run_batches",
 ]
+
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: the signal a process gets when its parent dies."""
 
 BATCH_SIZE = 2000
 """Replications per batch: a constant of the code, so results never depend on the machine."""
@@ -54,9 +60,22 @@ BatchCallback = Callable[[BatchResult], None]
 """Receives each batch's result as it arrives (in any order)."""
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them all at once."""
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent and die quietly with it.
+
+    The parent stops them all at once (SIGTERM from the pool's exit): they
+    drop the parent's SIGTERM handler, which a forked worker inherits and
+    which would print a traceback. On Linux the kernel also kills a worker
+    whose parent dies (even by SIGKILL), so none computes on for nobody.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -126,7 +145,9 @@ def run_batches(
         for job in jobs:
             finished(_run_one(job))
         return
-    with _pool_context().Pool(min(workers, total), initializer=_ignore_interrupts) as pool:
+    with _pool_context().Pool(
+        min(workers, total), initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
         for result in pool.imap_unordered(_run_one, jobs):
             finished(result)
 

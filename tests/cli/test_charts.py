@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import riskSim
 from riskSim.charts import render_charts
 from riskSim.cli import app
+from riskSim.outputs.folder import MANIFEST_NAME
 from riskSim.outputs.run import summary_json
 from tests.conftest import png_size, tiny_data
 
@@ -91,12 +92,29 @@ def test_check_fails_naming_a_changed_and_a_missing_file(scenarios, reference) -
 def test_check_names_a_chart_the_scenario_no_longer_draws(scenarios, reference) -> None:
     leftover = reference / "second" / "charts" / "tornado.svg"
     leftover.write_text("<svg/>", encoding="utf-8")
+    manifest = reference / "second" / MANIFEST_NAME
+    listed = json.loads(manifest.read_text(encoding="utf-8"))
+    listed["files"].append("charts/tornado.svg")  # as when the scenario still drew it
+    manifest.write_text(json.dumps(listed), encoding="utf-8")
+    notes = reference / "second" / "notes.md"
+    notes.write_text("a reviewer's notes, not riskSim's", encoding="utf-8")
     result = charts(scenarios / "second.yaml", "--out", reference, "--check")
     assert result.exit_code == 1
     assert f"{leftover} (not generated)" in result.stderr
-    # regenerating replaces the scenario's folder, so the leftover goes
+    assert "1 reference file(s)" in result.stderr  # the notes are not riskSim's business
+    # regenerating removes riskSim's leftover and keeps the notes
     assert charts(scenarios / "second.yaml", "--out", reference, "-q").exit_code == 0
     assert not leftover.exists()
+    assert notes.read_text(encoding="utf-8") == "a reviewer's notes, not riskSim's"
+    assert charts(scenarios / "second.yaml", "--out", reference, "--check").exit_code == 0
+
+
+def test_check_names_a_folder_risksim_did_not_make(scenarios, reference) -> None:
+    manifest = reference / "first" / MANIFEST_NAME
+    manifest.unlink()
+    result = charts(scenarios, "--out", reference, "--check")
+    assert result.exit_code == 1
+    assert f"{manifest} (missing)" in result.stderr
 
 
 def test_check_against_nothing_fails_and_creates_nothing(scenarios, tmp_path: Path) -> None:

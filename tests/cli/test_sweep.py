@@ -62,8 +62,10 @@ def test_sweep_bytes_repeat_across_runs_and_workers(write_yaml, tmp_path: Path) 
         assert result.exit_code == 0, result.output
         assert result.output == ""
         outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
-    assert set(outputs[0]) == {Path("sweep.csv"), Path("charts/frontier.svg"), Path("charts/sweep.svg")}
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert set(outputs[0]) == {
+        Path(".risksim-manifest.json"), Path("sweep.csv"), Path("charts/frontier.svg"), Path("charts/sweep.svg")
+    }
+    assert outputs[0] == outputs[1] == outputs[2]  # the manifest too: no time, no path in it
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from riskSim.cli import app
 from riskSim.outputs import run as run_outputs
+from riskSim.outputs.folder import MANIFEST_NAME, manifest_text
 from tests.conftest import scenario_data
 
 runner = CliRunner()
@@ -83,14 +84,20 @@ def test_unwritable_out_is_a_clear_error(earlier, tmp_path: Path) -> None:
     assert blocker.read_text() == "not a folder"
 
 
-def test_rerun_replaces_the_folder_whole(earlier) -> None:
+def test_rerun_replaces_risksims_files_and_keeps_the_users(earlier) -> None:
     path, out, before = earlier
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    manifest["files"].append("stale.txt")  # written by an older version, no longer
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest))
     (out / "stale.txt").write_text("from an older version")
+    (out / "notes.md").write_text("my notes on this run\n")
     assert rerun(path, out).exit_code == 0
     after = snapshot(out)
     assert "stale.txt" not in after
+    assert after["notes.md"] == b"my notes on this run\n"
     assert json.loads(after["summary.json"])["seed"] == 5
     assert after["summary.json"] != before["summary.json"]
+    assert json.loads(after[MANIFEST_NAME])["files"] == sorted(set(before) - {MANIFEST_NAME})
 
 
 def test_ctrl_c_stops_a_pool_run_quickly_and_writes_nothing(tmp_path: Path) -> None:
@@ -106,6 +113,7 @@ def test_ctrl_c_stops_a_pool_run_quickly_and_writes_nothing(tmp_path: Path) -> N
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.json").write_text("earlier result\n")
+    (out / MANIFEST_NAME).write_text(manifest_text("risksim run", ["summary.json"]))
     command = [sys.executable, "-m", "riskSim", "run", str(path), "--out", str(out), "--workers", "2"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(4)
@@ -118,5 +126,5 @@ def test_ctrl_c_stops_a_pool_run_quickly_and_writes_nothing(tmp_path: Path) -> N
     assert stderr.strip().splitlines()[-1] == "interrupted: nothing was written; earlier outputs are intact."
     assert "Traceback" not in stderr
     assert (out / "summary.json").read_text() == "earlier result\n"
-    assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME, "summary.json"]
     assert leftovers(tmp_path) == []

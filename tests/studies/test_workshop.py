@@ -309,6 +309,7 @@ def test_the_debrief_tells_what_each_team_did(scenario, team_file, tmp_path):
     folder = write_debrief(run, tmp_path / "out", chart_format="svg")
     names = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
     assert names == [
+        ".risksim-manifest.json",
         "charts/debrief.svg",
         "charts/leaderboard.svg",
         "debrief.html",

@@ -8,7 +8,7 @@ at the first moment a shock can act on them, and takes everything else from
 the calm world. A channel whose only shock is a fee the strategy pays keeps
 its posts and draws: only its costs change, and they are added without
 playing it. Played in full from day 0 the shocked world gives the same
-figures (``tests/test_batch.py``); this way it costs a fraction of the calm one.
+figures (``tests/simulation/test_batch.py``); this way it costs a fraction of the calm one.
 """
 
 from __future__ import annotations

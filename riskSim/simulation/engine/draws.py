@@ -32,7 +32,7 @@ its uniforms in advance: they are read as one block of the bit generator's
 raw output (turned into doubles exactly as ``Generator.random`` does),
 which also spares passing a ``Generator`` into compiled code (several
 microseconds a call). Every path draws exactly the model's distributions
-(``tests/test_draws.py`` checks them against exact probabilities); like
+(``tests/simulation/test_draws.py`` checks them against exact probabilities); like
 numpy's inversion, tables stop ten standard deviations past the mean, where
 less than 1e-20 is left.
 
