@@ -438,7 +438,7 @@ def _commit(
         raise _refusal(real, text, suggest)
     try:
         if state.kind == "new":
-            _write(staging / MANIFEST_NAME, manifest_text(command, files, folders))
+            write_text(staging / MANIFEST_NAME, manifest_text(command, files, folders))
             os.rename(staging, real)
             return
     except OSError as error:
@@ -453,8 +453,8 @@ def _commit(
         "prune": sorted(old_folders - set(ours), key=lambda f: (-f.count("/"), f)),
     }
     try:
-        _write(staging / MANIFEST_NAME, manifest_text(command, files, ours))
-        _write(staging / (_JOURNAL + ".part"), json.dumps(journal, indent=2) + "\n")
+        write_text(staging / MANIFEST_NAME, manifest_text(command, files, ours))
+        write_text(staging / (_JOURNAL + ".part"), json.dumps(journal, indent=2) + "\n")
         os.replace(staging / (_JOURNAL + ".part"), staging / _JOURNAL)
     except OSError as error:
         raise OutputError(f"cannot write {text}: {error.strerror or error}") from None
@@ -502,11 +502,6 @@ def _check_collisions(
                 f"{shown}/{relative} is a file riskSim did not write (its {MANIFEST_NAME} does "
                 "not list it). Move it away, or add --force to replace it.",
             )
-
-
-def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
 
 
 def _roll_forward(staging: Path, real: Path) -> None:
