@@ -29,13 +29,13 @@ from riskSim.cli.app import (
     Workers,
     app,
     out_folder,
-    stderr,
     stdout,
     user_errors,
 )
+from riskSim.cli.run import batch_progress
 from riskSim.outputs.folder import check_output_folder
 from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
-from riskSim.scenario import Scenario, load_scenario
+from riskSim.scenario import load_scenario
 from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
 from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
 from riskSim.words import percent, short_money
@@ -163,21 +163,18 @@ def sweep(
         target = out if out is not None else Path("runs") / f"{name}-sweep"
         check_output_folder(target, force=force, suggest=os.path.join(target, f"{name}-sweep"))
 
-        def announce(done: int, total: int) -> None:
-            if not quiet and not json_output and done < total and stderr.is_terminal:
-                stderr.print(f"point {done + 1} of {total}", markup=False)
-
-        result = run_sweep(
-            scenario,
-            strategy=strategy,
-            axes=axes,
-            overrides=overrides or [],
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-            progress=announce,
-        )
+        with batch_progress(f"{name} sweep", enabled=not quiet and not json_output) as advance:
+            result = run_sweep(
+                scenario,
+                strategy=strategy,
+                axes=axes,
+                overrides=overrides or [],
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                deterministic=deterministic,
+                progress=advance,
+            )
         write_sweep(
             result, target, charts=not no_charts, chart_format=chart_format.value, force=force
         )
@@ -267,18 +264,15 @@ def compare(
         target = out if out is not None else Path("runs") / "compare"
         check_output_folder(target, force=force, suggest=os.path.join(target, "compare"))
 
-        def announce(scenario: Scenario) -> None:
-            if not quiet and not json_output and stderr.is_terminal:
-                stderr.print(f"simulating {scenario.name}", markup=False)
-
-        comparison = run_comparison(
-            labelled,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-            progress=announce,
-        )
+        with batch_progress("comparison", enabled=not quiet and not json_output) as advance:
+            comparison = run_comparison(
+                labelled,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                deterministic=deterministic,
+                progress=advance,
+            )
         write_comparison(
             comparison, target, charts=not no_charts, chart_format=chart_format.value, force=force
         )

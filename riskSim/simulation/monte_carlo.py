@@ -7,13 +7,26 @@ and hands the batches to a runner. No files, terminal or charts.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from riskSim.errors import InvalidInputError
 from riskSim.results.records import ResultsBuilder, SimulationResults, bytes_per_replication
 from riskSim.scenario import Scenario
-from riskSim.simulation.runners import ProgressCallback, batch_sizes, default_workers, run_batches
+from riskSim.simulation.runners import (
+    ProgressCallback,
+    batch_jobs,
+    batch_sizes,
+    default_workers,
+    run_many_batches,
+)
 
-__all__ = ["available_memory", "check_memory", "simulate"]
+__all__ = [
+    "available_memory",
+    "check_memory",
+    "check_memory_of_runs",
+    "simulate",
+    "simulate_many",
+]
 
 
 def simulate(
@@ -43,31 +56,70 @@ def simulate(
     Raises:
         ValueError: ``replications`` or ``workers`` below 1, or ``seed`` below 0.
     """
-    count = scenario.replications if replications is None else replications
-    root_seed = scenario.seed if seed is None else seed
+    return simulate_many(
+        [scenario],
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        progress=progress,
+        scheduler=scheduler,
+    )[0]
+
+
+def simulate_many(
+    scenarios: Sequence[Scenario],
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    deterministic: bool = False,
+    *,
+    progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
+) -> list[SimulationResults]:
+    """:func:`simulate` every scenario, all their batches on one pool.
+
+    Each result is exactly ``simulate(scenario, ...)``'s, byte for byte: a
+    scenario's batches keep their seeds and places. Studies of many small
+    runs (a sweep's points, a comparison's scenarios) use every core this way.
+
+    Args:
+        scenarios: the runs, in order; ``replications`` and ``seed`` override
+            each one's own fields when given.
+        progress: called with (batches done, batches in all, over every run).
+        (other arguments as :func:`simulate`)
+
+    Raises:
+        ValueError: as :func:`simulate`.
+        InvalidInputError: the runs together cannot fit in memory.
+    """
     processes = default_workers() if workers is None else workers
-    if count < 1:
-        raise ValueError(f"replications(={count}) must be >= 1.")
     if processes < 1:
         raise ValueError(f"workers(={processes}) must be >= 1.")
-    if root_seed < 0:
-        raise ValueError(f"seed(={root_seed}) must be >= 0.")
-    if deterministic:
-        count = 1
-    check_memory(scenario, count)
-    sizes = batch_sizes(count)
-    builder = ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
-    run_batches(
-        scenario,
-        sizes=sizes,
-        seed=root_seed,
-        deterministic=deterministic,
+    builders, runs = [], []
+    for scenario in scenarios:
+        count = scenario.replications if replications is None else replications
+        root_seed = scenario.seed if seed is None else seed
+        if count < 1:
+            raise ValueError(f"replications(={count}) must be >= 1.")
+        if root_seed < 0:
+            raise ValueError(f"seed(={root_seed}) must be >= 0.")
+        if deterministic:
+            count = 1
+        sizes = batch_sizes(count)
+        builders.append(
+            ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
+        )
+        runs.append(batch_jobs(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic))
+    check_memory_of_runs([(builder.scenario, builder.replications) for builder in builders])
+    run_many_batches(
+        runs,
         workers=processes,
-        on_result=builder.add,
+        on_result=lambda run, result: builders[run].add(result),
         progress=progress,
         scheduler=scheduler,
     )
-    return builder.build()
+    return [builder.build() for builder in builders]
 
 
 MEMORY_HEADROOM = 2.5
@@ -93,7 +145,21 @@ def check_memory(scenario: Scenario, replications: int) -> None:
         InvalidInputError: naming ``replications``, how much the run needs and
             the most that fits.
     """
-    per_replication = bytes_per_replication(scenario) * MEMORY_HEADROOM
+    check_memory_of_runs([(scenario, replications)])
+
+
+def check_memory_of_runs(runs: Sequence[tuple[Scenario, int]]) -> None:
+    """Refuse runs whose per-replication totals, all held at once, cannot fit in memory.
+
+    Raises:
+        InvalidInputError: as :func:`check_memory`; "replications" counts every run's.
+    """
+    replications = sum(count for _, count in runs)
+    per_replication = (
+        sum(bytes_per_replication(scenario) * count for scenario, count in runs)
+        / max(replications, 1)
+        * MEMORY_HEADROOM
+    )
     available = available_memory()
     if replications * per_replication <= 0.8 * available:
         return

@@ -29,7 +29,10 @@ __all__ = [
     "ProgressCallback",
     "batch_sizes",
     "default_workers",
+    "BatchJob",
+    "batch_jobs",
     "run_batches",
+    "run_many_batches",
 ]
 
 PR_SET_PDEATHSIG = 1
@@ -92,11 +95,28 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:
+BatchJob = tuple[Scenario, int, int, int, bool]
+"""What one batch needs: (scenario, batch index, size, root seed, expected-value mode)."""
+
+
+def _run_one(job: BatchJob) -> BatchResult:
     scenario, batch_index, size, seed, deterministic = job
     return simulate_batch(
         scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
     )
+
+
+def _run_tagged(tagged: tuple[int, BatchJob]) -> tuple[int, BatchResult]:
+    """One batch of run ``tag``: the tag travels with the result back to its run."""
+    tag, job = tagged
+    return tag, _run_one(job)
+
+
+def batch_jobs(
+    scenario: Scenario, *, sizes: Sequence[int], seed: int, deterministic: bool
+) -> list[BatchJob]:
+    """The batches of one run, in batch order."""
+    return [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
 
 
 def run_batches(
@@ -125,35 +145,75 @@ def run_batches(
         progress: called with (batches done, batches in all).
         scheduler: a Dask scheduler address, or 'local' for a LocalCluster.
     """
-    total = len(sizes)
+    jobs = batch_jobs(scenario, sizes=sizes, seed=seed, deterministic=deterministic)
+    run_many_batches(
+        [jobs],
+        workers=workers,
+        on_result=lambda _run, result: on_result(result),
+        progress=progress,
+        scheduler=scheduler,
+    )
+
+
+def run_many_batches(
+    runs: Sequence[Sequence[BatchJob]],
+    *,
+    workers: int,
+    on_result: Callable[[int, BatchResult], None],
+    progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
+) -> None:
+    """Run the batches of several runs on one pool, so small runs fill every core.
+
+    A study of many small runs (a sweep's points, a comparison's scenarios) has
+    one batch per run: run one after another, they would use one core. Here
+    every batch of every run is one job of the same pool, and each result goes
+    back to its run (``on_result(run index, result)``), placed there by its
+    batch index, so the bytes never depend on the workers or the order.
+
+    Args:
+        runs: per run, its batches (see :func:`batch_jobs`).
+        workers: processes (or, with ``scheduler='local'``, Dask workers).
+        on_result: receives each batch's run index and result as they arrive.
+        progress: called with (batches done, batches in all).
+        scheduler: a Dask address or 'local': each run's batches go to the
+            cluster in turn.
+    """
+    tagged = [(tag, job) for tag, jobs in enumerate(runs) for job in jobs]
+    total = len(tagged)
     if progress is not None:
         progress(0, total)
-    jobs = [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
     done = 0
 
-    def finished(result: BatchResult) -> None:
+    def finished(tag: int, result: BatchResult) -> None:
         nonlocal done
-        on_result(result)
+        on_result(tag, result)
         done += 1
         if progress is not None:
             progress(done, total)
 
     if scheduler is not None:
-        _run_on_dask(jobs, scheduler=scheduler, workers=workers, finished=finished)
+        for tag, jobs in enumerate(runs):
+            _run_on_dask(
+                list(jobs),
+                scheduler=scheduler,
+                workers=workers,
+                finished=lambda result, tag=tag: finished(tag, result),
+            )
         return
     if workers <= 1 or total <= 1:
-        for job in jobs:
-            finished(_run_one(job))
+        for item in tagged:
+            finished(*_run_tagged(item))
         return
     with _pool_context().Pool(
         min(workers, total), initializer=_start_worker, initargs=(os.getpid(),)
     ) as pool:
-        for result in pool.imap_unordered(_run_one, jobs):
-            finished(result)
+        for tag, result in pool.imap_unordered(_run_tagged, tagged):
+            finished(tag, result)
 
 
 def _run_on_dask(
-    jobs: list[tuple[Scenario, int, int, int, bool]],
+    jobs: list[BatchJob],
     *,
     scheduler: str,
     workers: int,

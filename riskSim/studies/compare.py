@@ -22,7 +22,7 @@ from riskSim.errors import InputProblem, InvalidInputError
 from riskSim.results import headline_figures
 from riskSim.scenario import Scenario, is_slug
 from riskSim.scenario.loading import load_scenario, parse_override
-from riskSim.simulation import simulate
+from riskSim.simulation import simulate_many
 
 __all__ = [
     "COMPARE_COLUMNS",
@@ -46,8 +46,8 @@ COMPARE_COLUMNS = (
 )
 """The columns of compare.csv, in order."""
 
-ScenarioProgress = Callable[[Scenario], None]
-"""Called with each scenario as its simulation starts."""
+ScenarioProgress = Callable[[int, int], None]
+"""Called with (batches done, batches in all), over all the scenarios together."""
 
 
 @dataclass(frozen=True)
@@ -211,16 +211,17 @@ def run_comparison(
     equals ``risksim run`` of that file; variants of one file share its seed
     (unless a variant sets ``seed``), so they meet the same draws.
     """
-    compared = []
-    for label, scenario in scenarios:
-        if progress is not None:
-            progress(scenario)
-        results = simulate(
-            scenario,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
+    every_scenario = simulate_many(
+        [scenario for _, scenario in scenarios],
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        progress=progress,
+    )
+    return Comparison(
+        tuple(
+            ComparedScenario(label, scenario, results.summary)
+            for (label, scenario), results in zip(scenarios, every_scenario, strict=True)
         )
-        compared.append(ComparedScenario(label, scenario, results.summary))
-    return Comparison(tuple(compared))
+    )

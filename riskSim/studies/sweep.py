@@ -23,7 +23,7 @@ from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
 from riskSim.results import headline_figures
 from riskSim.scenario import Scenario
 from riskSim.scenario.loading import load_scenario, parse_override
-from riskSim.simulation import simulate
+from riskSim.simulation import simulate_many
 
 __all__ = [
     "MAX_VARIED",
@@ -57,7 +57,7 @@ METRIC_COLUMNS = (
 
 Value = int | float
 PointProgress = Callable[[int, int], None]
-"""Called with (points done, points in all) as the sweep advances."""
+"""Called with (batches done, batches in all) as the sweep advances (all points together)."""
 
 
 @dataclass(frozen=True)
@@ -342,20 +342,18 @@ def run_sweep(
         _check_path(base, axis.path, strategy)
     grid = list(itertools.product(*(axis.values for axis in axes)))
     scenarios = [_load_point(path, overrides, axes, values, strategy) for values in grid]
-    points = []
-    if progress is not None:
-        progress(0, len(grid))
-    for index, (values, scenario) in enumerate(zip(grid, scenarios, strict=True)):
-        results = simulate(
-            scenario,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-        )
-        points.append(SweepPoint(tuple(values), results.summary))
-        if progress is not None:
-            progress(index + 1, len(grid))
+    every_point = simulate_many(
+        scenarios,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        deterministic=deterministic,
+        progress=progress,
+    )
+    points = [
+        SweepPoint(tuple(values), results.summary)
+        for values, results in zip(grid, every_point, strict=True)
+    ]
     first = points[0].summary
     return SweepResult(
         scenario=base,
