@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "CURRENCY_SYMBOLS",
     "SCORE_LABELS",
+    "currency_label",
     "describe_shock",
     "money",
     "percent",
@@ -28,24 +30,52 @@ SCORE_LABELS = {
 """What each objective (``workshop.score``) means, in words for the room."""
 
 
-def money(value: float) -> str:
-    """Whole currency units with thousands separators: ``70,800``."""
-    return f"{value:,.0f}"
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+"""Currencies with a symbol every reader knows; any other code is written out."""
 
 
-def short_money(value: float) -> str:
-    """Currency without decimals, thousands as k and millions as M: ``12.5k``.
+def currency_label(currency: str | None) -> str:
+    """The currency as a unit on an axis or a heading: ``$``, ``CHF``, or ``currency units``."""
+    if currency is None:
+        return "currency units"
+    return CURRENCY_SYMBOLS.get(currency, currency)
+
+
+def _with_currency(digits: str, negative: bool, currency: str | None) -> str:
+    sign = "-" if negative else ""
+    if currency is None:
+        return f"{sign}{digits}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is not None:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{currency} {digits}"
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """Whole currency units with thousands separators: ``70,800``, ``$70,800``, ``CHF 70,800``.
+
+    Without a currency (a scenario that names none) the bare number.
+    """
+    whole = round(value)
+    return _with_currency(f"{abs(whole):,.0f}", whole < 0, currency)
+
+
+def short_money(value: float, currency: str | None = None) -> str:
+    """Currency without decimals, thousands as k and millions as M: ``12.5k``, ``€12.5k``.
 
     For axes and narrow table cells, where ``70,800`` would not fit.
     """
     size = abs(value)
     if size >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M".replace(".0M", "M")
-    if size >= 10_000:
-        return f"{value / 1000:,.0f}k"
-    if size >= 1000:
-        return f"{value / 1000:,.1f}k".replace(".0k", "k")
-    return f"{value:,.0f}"
+        digits = f"{size / 1_000_000:,.1f}M".replace(".0M", "M")
+    elif size >= 10_000:
+        digits = f"{size / 1000:,.0f}k"
+    elif size >= 1000:
+        digits = f"{size / 1000:,.1f}k".replace(".0k", "k")
+    else:
+        digits = f"{size:,.0f}"
+    negative = value < 0 and digits.strip("0.,kM") != ""
+    return _with_currency(digits, negative, currency)
 
 
 def percent(share: float, *, decimals: int | None = None) -> str:

@@ -465,7 +465,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> model.Scen
     for override in overrides:
         _apply_override(data, origins, override)
     data.setdefault("name", scenario_path.stem)
-    return validate_data(data, origins, str(scenario_path))
+    return validate_data(data, origins, str(scenario_path)).with_overrides(overrides)
 
 
 def scenario_to_yaml(scenario: model.Scenario) -> str:

@@ -166,7 +166,7 @@ def restrict(scenario: Scenario, strategy: str) -> Scenario:
         )
     document = scenario.model_dump(by_alias=True, exclude={"extends"})
     document["strategies"] = {strategy: document["strategies"][strategy]}
-    return Scenario.model_validate(document)
+    return Scenario.model_validate(document).with_overrides(scenario.overrides)
 
 
 def _check_path(scenario: Scenario, path: str, strategy: str) -> None:
