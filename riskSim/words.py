@@ -18,6 +18,7 @@ __all__ = [
     "percent",
     "about_sign",
     "quoted_mean",
+    "round_money",
     "short_money",
     "shock_happened",
 ]
@@ -76,6 +77,24 @@ def short_money(value: float, currency: str | None = None) -> str:
         digits = f"{size:,.0f}"
     negative = value < 0 and digits.strip("0.,kM") != ""
     return _with_currency(digits, negative, currency)
+
+
+def round_money(value: float, currency: str | None = None) -> str:
+    """Three significant figures, thousands as k and millions as M: ``18.2k``, ``$9.1k``.
+
+    For figures quoted in a sentence, where ``18,214`` is more precision than
+    a decision needs and ``18k`` too little to tell two strategies apart.
+    """
+    size = abs(value)
+    if size < 999.5:
+        whole = round(size)
+        return _with_currency(f"{whole:,.0f}", value < 0 and whole != 0, currency)
+    for unit, scale in (("k", 1e3), ("M", 1e6)):
+        figure = float(f"{size / scale:.3g}")  # 999.9k rounds to 1000k: then it is 1M
+        if figure < 1000 or unit == "M":
+            break
+    digits = f"{figure:,.3g}{unit}" if figure < 1000 else f"{figure:,.0f}{unit}"
+    return _with_currency(digits, value < 0, currency)
 
 
 def percent(share: float, *, decimals: int | None = None) -> str:

@@ -274,6 +274,8 @@ def _model_at(path: Sequence[str | int], data: Any) -> type[BaseModel] | None:
         return model.Scenario
     if tuple(path) == ("workshop",):
         return model.Workshop
+    if tuple(path) == ("risk_budget",):
+        return model.RiskBudget
     if depth == 2 and section == "channels":
         return model.Channel
     if depth == 2 and section == "strategies":
