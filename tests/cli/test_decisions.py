@@ -233,10 +233,8 @@ def test_the_run_table_fits_80_columns_with_profit_beside_revenue(monkeypatch, t
         assert any(line.strip() == name for line in lines)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     pay = summary["strategies"]["pay"]
-    profit_row = next(
-        line for line in lines[lines.index(next(l for l in lines if l.strip() == "pay")) :]
-        if line.strip().startswith("profit")
-    )
+    pay_row = next(index for index, line in enumerate(lines) if line.strip() == "pay")
+    profit_row = next(line for line in lines[pay_row:] if line.strip().startswith("profit"))
     short = riskSim.words.short_money
     assert f"{short(pay['profit']['p50'])} ({short(pay['profit']['p5'])}–" in profit_row
     assert short(pay["profit_at_risk"]["cvar95"]) in profit_row
