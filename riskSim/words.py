@@ -121,12 +121,12 @@ def about_sign(value: Any) -> str:
     return "" if isinstance(value, (int, float)) else "~"
 
 
-def describe_shock(shock: Any) -> str:
-    """What a shock does, in a few words: ``linkedin charges 10 per post``."""
+def describe_shock(shock: Any, currency: str | None = None) -> str:
+    """What a shock does, in a few words: ``linkedin charges $10 per post``."""
     channel = shock.channel
     about, number = about_sign, quoted_mean
     if shock.type == "pay_per_post":
-        return f"{channel} charges {about(shock.fee)}{money(number(shock.fee))} per post"
+        return f"{channel} charges {about(shock.fee)}{money(number(shock.fee), currency)} per post"
     if shock.type == "reach_collapse":
         ramp = number(shock.ramp_days)
         over = f" over {about(shock.ramp_days)}{ramp:,.0f} days" if ramp else ""
@@ -154,11 +154,11 @@ def describe_shock(shock: Any) -> str:
     return f"{shock.type} on {channel}"
 
 
-def shock_happened(shock: Any) -> str:
-    """The shock as a clause in the past tense: ``instagram started charging 5 a post``."""
+def shock_happened(shock: Any, currency: str | None = None) -> str:
+    """The shock as a clause in the past tense: ``instagram started charging $5 a post``."""
     channel, number = shock.channel, quoted_mean
     if shock.type == "pay_per_post":
-        return f"{channel} started charging {money(number(shock.fee))} a post"
+        return f"{channel} started charging {money(number(shock.fee), currency)} a post"
     if shock.type == "reach_collapse":
         ramp = number(shock.ramp_days)
         over = f" over {ramp:,.0f} days" if ramp else ""

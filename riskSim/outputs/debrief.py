@@ -202,7 +202,8 @@ def team_stories(run: WorkshopRun) -> dict[str, list[str]]:
                     f"from day {day} to day {end}"
                 )
             action = _response(strategies[row.team], onset, shock, row.team)
-            sentences.append(f"When {shock_happened(shock)} on day {day}, {action} and {cost}.")
+            happened = shock_happened(shock, run.scenario.currency)
+            sentences.append(f"When {happened} on day {day}, {action} and {cost}.")
         if not shocks:
             sentences.append(f"No shock hit; {row.team} played a calm {horizon} days.")
         stories[row.team] = sentences
