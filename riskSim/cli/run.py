@@ -193,5 +193,5 @@ def run(
             stdout.print(summary_table(summary))
             stdout.print(f"Outputs written to {target}", markup=False)
             stdout.print(
-                f"Recommended: {recommendation_sentence(summary)}", markup=False, soft_wrap=True
+                recommendation_sentence(summary), markup=False, soft_wrap=True
             )

@@ -37,7 +37,7 @@ def _limits(summary: Mapping[str, Any]) -> list[tuple[str, float]]:
 
 
 def recommendation_sentence(summary: Mapping[str, Any], *, bold: str = "") -> str:
-    """The recommendation and why, in one sentence.
+    """The recommendation and why, in one sentence (``Recommended: ...``, or that none fits).
 
     Args:
         summary: a summary.json document (``recommendation``, ``strategies``,
@@ -68,18 +68,18 @@ def recommendation_sentence(summary: Mapping[str, Any], *, bold: str = "") -> st
     )
     if not limits:
         lead = "the only strategy" if len(strategies) == 1 else f"highest {what}"
-        return f"{named(name)}: {lead}, {value}, with {tail_words}."
+        return f"Recommended: {named(name)}: {lead}, {value}, with {tail_words}."
     caps = " and ".join(
         f"{MEASURE_WORDS[measure]} CVaR95 at most {amount(cap)}" for measure, cap in limits
     )
     if not recommendation["within_risk_budget"]:
         return (
-            f"No strategy meets the risk budget ({caps}): {named(name)} has the highest "
-            f"{what}, {value}, with {tail_words}, over the budget."
+            f"No strategy meets the risk budget ({caps}); the best by {what} is "
+            f"{named(name)}, {value}, with {tail_words}, over the budget."
         )
     budget_words = " and ".join(amount(cap) for _, cap in limits)
     sentence = (
-        f"{named(name)}: highest {what}, {value}, and {tail_words} within the "
+        f"Recommended: {named(name)}: highest {what}, {value}, and {tail_words} within the "
         f"{budget_words} budget"
     )
     best_overall = max(strategies, key=lambda other: objective_value(strategies[other], objective))

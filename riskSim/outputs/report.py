@@ -210,7 +210,7 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
     def amount(value: float) -> str:
         return money(value, currency)
 
-    sentences = [f"Recommended: {recommendation_sentence(summary, bold='**')}"]
+    sentences = [recommendation_sentence(summary, bold="**")]
     if len(strategies) < 2:
         (name,) = strategies
         relative = strategies[name]["relative_revenue_at_risk"]

@@ -243,7 +243,9 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
                 )
         elif isinstance(node, dict):
             key = segment
-            if key not in node and not last:
+            if key not in node and not last and _is_section(walked, key, data):
+                node[key] = {}  # a section the file leaves at its defaults: risk_budget, ...
+            elif key not in node and not last:
                 known = [str(name) for name in node]
                 hint = did_you_mean(segment, known, otherwise=f" (known: {', '.join(known)})")
                 raise InvalidInputError.single(
@@ -261,6 +263,15 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
             origins[tuple(walked)] = ("--set", None)
         else:
             node = node[key]
+
+
+def _is_section(path: Sequence[str | int], key: str, data: Any) -> bool:
+    """True when ``key`` names a mapping of fields of the model at ``path`` (``risk_budget``)."""
+    owner = _model_at(path, data)
+    if owner is None or key not in owner.model_fields:
+        return False
+    annotation = owner.model_fields[key].annotation
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _model_at(path: Sequence[str | int], data: Any) -> type[BaseModel] | None:

@@ -117,9 +117,18 @@ def test_when_no_strategy_is_within_the_budget_the_report_says_so(write_yaml, tm
     report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert (
         "No strategy meets the risk budget (profit at risk CVaR95 at most 10 and revenue at risk "
-        "CVaR95 at most 400): **daily** has the highest expected profit, 70, with profit at risk "
+        "CVaR95 at most 400); the best by expected profit is **daily**, 70, with profit at risk "
         "CVaR95 350 and revenue at risk CVaR95 350, over the budget." in report
     )
+
+
+def test_a_risk_budget_can_be_set_from_the_command_line(write_yaml, tmp_path) -> None:
+    summary = summary_of(
+        write_yaml, tmp_path, daily_or_weekly(), "--set", "risk_budget.profit_at_risk_cvar95=100"
+    )
+    assert summary["recommendation"]["strategy"] == "weekly"
+    assert summary["overrides"] == ["risk_budget.profit_at_risk_cvar95=100"]
+    assert summary["risk_budget"] == {"profit_at_risk_cvar95": 100, "revenue_at_risk_cvar95": None}
 
 
 def test_a_revenue_budget_counts_revenue_at_risk(write_yaml, tmp_path) -> None:
