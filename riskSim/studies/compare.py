@@ -42,6 +42,8 @@ COMPARE_COLUMNS = (
     "relative_revenue_at_risk",
     "rented_revenue_share",
     "profit_mean",
+    "profit_at_risk_mean",
+    "profit_at_risk_cvar95",
 )
 """The columns of compare.csv, in order."""
 
@@ -118,6 +120,8 @@ class Comparison:
                         "relative_revenue_at_risk": figures["relative_revenue_at_risk"],
                         "rented_revenue_share": figures["rented_revenue_share"],
                         "profit_mean": figures["profit"]["mean"],
+                        "profit_at_risk_mean": figures["profit_at_risk"]["mean"],
+                        "profit_at_risk_cvar95": figures["profit_at_risk"]["cvar95"],
                     }
                 )
         return rows
