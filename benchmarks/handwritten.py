@@ -8,7 +8,7 @@ parallelism. It implements the design's model for the features the reference
 scenario uses (fixed numbers, pay-per-post answered by paying, reach
 collapse, captures, shares, churn, inflow, running cost), so its means must
 agree with riskSim's within Monte Carlo error: that agreement is what makes
-the speed comparison fair (tests/test_benchmark_model.py checks it).
+the speed comparison fair (tests/simulation/test_benchmark_model.py checks it).
 
 It reads the scenario with :func:`riskSim.load_scenario` so the figures come
 from one file, but never imports the engine.
