@@ -96,7 +96,7 @@ def simulate_many(
     processes = default_workers() if workers is None else workers
     if processes < 1:
         raise ValueError(f"workers(={processes}) must be >= 1.")
-    builders, runs = [], []
+    settings = []
     for scenario in scenarios:
         count = scenario.replications if replications is None else replications
         root_seed = scenario.seed if seed is None else seed
@@ -104,14 +104,15 @@ def simulate_many(
             raise ValueError(f"replications(={count}) must be >= 1.")
         if root_seed < 0:
             raise ValueError(f"seed(={root_seed}) must be >= 0.")
-        if deterministic:
-            count = 1
+        settings.append((scenario, 1 if deterministic else count, root_seed))
+    check_memory_of_runs([(scenario, count) for scenario, count, _ in settings])
+    builders, runs = [], []
+    for scenario, count, root_seed in settings:
         sizes = batch_sizes(count)
         builders.append(
             ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
         )
         runs.append(batch_jobs(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic))
-    check_memory_of_runs([(builder.scenario, builder.replications) for builder in builders])
     run_many_batches(
         runs,
         workers=processes,
