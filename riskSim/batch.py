@@ -88,6 +88,7 @@ def simulate_batch(
                     start=states.get(difference.start),
                     channels=difference.channels,
                     tracked=difference.channels,
+                    skipped=difference.booked,
                 )
             shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]

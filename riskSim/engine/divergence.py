@@ -7,8 +7,11 @@ world therefore plays only the changed channels, from the calm world's state
 at the first moment a shock can act on them, and takes everything else from
 the calm world. A channel whose only shock is a fee the strategy pays keeps
 its posts and draws: only its costs change, and they are added without
-playing it. Played in full from day 0 the shocked world gives the same
-figures (``tests/test_batch.py``); this way it costs a fraction of the calm one.
+playing it, also when the channel is played for another shock (unless a
+suspension or shutdown stops some of its posts), and it never starts the
+replay: the replay starts at the first shock that changes dynamics. Played in
+full from day 0 the shocked world gives the same figures
+(``tests/test_batch.py``); this way it costs a fraction of the calm one.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ class Divergence:
     Attributes:
         channels: the channels to play in the shocked world (closed under captures).
         start: the earliest time they can differ (``inf``: not within the horizon).
-        fees: extra costs ``ndarray[replications]`` of channels that only pay a fee.
+        fees: extra costs ``ndarray[replications]`` of fees booked without playing.
+        booked: indices of the shocks those fees come from (the played world skips them).
     """
 
     channels: tuple[int, ...]
     start: float
     fees: dict[int, np.ndarray] = field(default_factory=dict)
+    booked: frozenset[int] = frozenset()
 
     @property
     def plays(self) -> bool:
@@ -44,15 +49,20 @@ class Divergence:
         return bool(self.channels) and math.isfinite(self.start)
 
 
-def first_divergence(plan: BatchPlan, channels: tuple[int, ...] | None = None) -> float:
+def first_divergence(
+    plan: BatchPlan, channels: tuple[int, ...] | None = None, skipped: frozenset[int] = frozenset()
+) -> float:
     """The earliest time a shock on ``channels`` (default: any) can act in any replication.
 
     A shock acts from its onset, except a shutdown, whose notice lets a strategy
-    evacuate early. ``inf`` when no such shock happens in this batch.
+    evacuate early. Shocks in ``skipped`` (fees booked without playing) never
+    count. ``inf`` when no such shock happens in this batch.
     """
     earliest = math.inf
     for shock in plan.shocks:
         if channels is not None and shock.channel not in channels:
+            continue
+        if shock.index in skipped:
             continue
         start = shock.onset
         if shock.type == "platform_shutdown":
@@ -63,6 +73,19 @@ def first_divergence(plan: BatchPlan, channels: tuple[int, ...] | None = None) -
 
 def _only_costs(shock: CompiledShock, strategy: CompiledStrategy) -> bool:
     return shock.type == "pay_per_post" and strategy.pay_per_post == "pay"
+
+
+POSTS_STOPPED_BY = ("platform_shutdown", "account_suspension")
+"""Shocks that stop some posts of a channel: a fee on it is paid only by the posts made."""
+
+
+def _bookable(plan: BatchPlan, strategy: CompiledStrategy, shock: CompiledShock) -> bool:
+    """A fee the strategy pays on every post of its unchanged cadence: booked, never played."""
+    if not _only_costs(shock, strategy):
+        return False
+    return not any(
+        other.channel == shock.channel and other.type in POSTS_STOPPED_BY for other in plan.shocks
+    )
 
 
 def _capture_groups(plan: BatchPlan, strategy: CompiledStrategy) -> list[int]:
@@ -102,16 +125,17 @@ def divergence(plan: BatchPlan, strategy: CompiledStrategy) -> Divergence:
     )
     paying: dict[int, list[CompiledShock]] = {}
     for shock in plan.shocks:
-        if shock.channel not in channels:
+        if shock.channel not in channels or _bookable(plan, strategy, shock):
             paying.setdefault(shock.channel, []).append(shock)
     fees = {
         channel: _fees_without_playing(plan, strategy, channel, shocks)
         for channel, shocks in paying.items()
     }
-    start = first_divergence(plan, channels) if channels else math.inf
+    booked = frozenset(shock.index for shocks in paying.values() for shock in shocks)
+    start = first_divergence(plan, channels, booked) if channels else math.inf
     if start >= plan.horizon_days:
         start = math.inf
-    return Divergence(channels=channels, start=start, fees=fees)
+    return Divergence(channels=channels, start=start, fees=fees, booked=booked)
 
 
 def assemble(

@@ -128,10 +128,11 @@ class _World:
         start: WorldState | None = None,
         channels: tuple[int, ...] | None = None,
         tracked: tuple[int, ...] = (),
+        skipped: frozenset[int] = frozenset(),
     ) -> None:
         self.plan = plan
         self.strategy = strategy
-        self.timeline = ShockTimeline(plan, strategy, shocked=shocked)
+        self.timeline = ShockTimeline(plan, strategy, shocked=shocked, skipped=skipped)
         self.start_time = 0.0 if start is None else start.time
         self.clock = Clock(initial_time=self.start_time)
         self.played = tuple(range(len(plan.channels))) if channels is None else channels
@@ -561,6 +562,7 @@ def simulate_world(
     channels: tuple[int, ...] | None = None,
     tracked: tuple[int, ...] = (),
     splits: tuple[float, ...] = (),
+    skipped: frozenset[int] = frozenset(),
 ) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
@@ -573,6 +575,15 @@ def simulate_world(
         channels: play only these channels (closed under captures); all by default.
         tracked: keep these channels' own series in ``record.series``.
         splits: also return the state just before each of these times.
+        skipped: shocks left out of the shocked world (fees booked without playing).
     """
-    world = _World(plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked)
+    world = _World(
+        plan,
+        strategy,
+        shocked=shocked,
+        start=start,
+        channels=channels,
+        tracked=tracked,
+        skipped=skipped,
+    )
     return world.run(splits)
