@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -68,12 +68,16 @@ class ChannelSeries:
     """One channel's share of a world's series, kept so another world can swap it.
 
     Attributes:
-        daily_revenue: ``ndarray[horizon_days, replications]``.
+        daily_revenue: days ``first_day ..`` of the horizon,
+            ``ndarray[horizon_days - first_day, replications]`` (before the first
+            day the worlds that swap it are alike, so it is not kept).
         weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
+        first_day: the first day kept.
     """
 
     daily_revenue: np.ndarray
     weekly_audience: np.ndarray
+    first_day: int = 0
 
 
 @dataclass
@@ -88,6 +92,10 @@ class WorldRecord:
         weekly_rented_audience, weekly_owned_audience: sums over replications at
             each week's last daily update, ``ndarray[weeks]``.
         series: the tracked channels' own daily revenue and weekly audience.
+        joins: per recorded capture (by its index in the strategy), the people it
+            drew into its target at each post from ``recorded_from`` on, ``(t,
+            ndarray[groups, replications] of int32)``: a shocked world that does not
+            play the capture's source replays them (see ``feeds`` of :func:`simulate_world`).
     """
 
     revenue: np.ndarray
@@ -99,12 +107,23 @@ class WorldRecord:
     weekly_rented_audience: np.ndarray
     weekly_owned_audience: np.ndarray
     series: dict[int, ChannelSeries]
+    joins: dict[int, list[tuple[float, np.ndarray]]] = field(default_factory=dict)
 
 
 def _uniform(values: np.ndarray) -> Rate:
     """One float when every replication has the same value: scalar arithmetic is cheaper."""
     first = float(values[0])
     return first if bool(np.all(values == first)) else values
+
+
+def _compact(joined: np.ndarray) -> np.ndarray:
+    """Whole people in half the memory where they fit (a recorded capture's joins)."""
+    if joined.dtype == np.int64 and (joined.size == 0 or int(joined.max()) <= _INT32_MAX):
+        return joined.astype(np.int32)
+    return joined.copy()
+
+
+_INT32_MAX = int(np.iinfo(np.int32).max)
 
 
 def _status_split(target_share: np.ndarray) -> np.ndarray:
@@ -129,6 +148,9 @@ class _World:
         channels: tuple[int, ...] | None = None,
         tracked: tuple[int, ...] = (),
         skipped: frozenset[int] = frozenset(),
+        series_from: int = 0,
+        recorded: tuple[int, ...] = (),
+        feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
     ) -> None:
         self.plan = plan
         self.strategy = strategy
@@ -168,10 +190,15 @@ class _World:
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
             series={
-                channel: ChannelSeries(np.zeros((horizon, size)), np.zeros(weeks))
+                channel: ChannelSeries(
+                    np.zeros((horizon - series_from, size)), np.zeros(weeks), series_from
+                )
                 for channel in tracked
             },
+            joins={index: [] for index in recorded},
         )
+        self.recorded_from = float(series_from)
+        self.feeds = feeds or {}
         reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
             active = capture.rate > 0
@@ -280,8 +307,8 @@ class _World:
         if self.rented[channel]:
             self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
         series = self.record.series.get(channel)
-        if series is not None:
-            series.daily_revenue[day] += revenue
+        if series is not None and day >= series.first_day:
+            series.daily_revenue[day - series.first_day] += revenue
 
     # --- posting ---------------------------------------------------------
 
@@ -389,7 +416,7 @@ class _World:
 
     def _capture(self, channel: int, t: float, engaged: np.ndarray) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
-        for capture, sampler in self.captures_from[channel]:
+        for index, capture, sampler in self.captures_from[channel]:
             if self.strategy.evacuate:
                 evacuating = self.timeline.evacuating(channel, t)
                 boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
@@ -397,11 +424,35 @@ class _World:
             else:
                 rate = _uniform(capture.rate)  # rates are in [0, 1]: nothing to clip
             joined = sampler.binomial(engaged, rate)
-            target_alive = self.timeline.alive(capture.target, t)
-            if target_alive is not None:
-                joined = joined * target_alive
-            self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
-            self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
+            joins = self.record.joins.get(index)
+            if joins is not None and t >= self.recorded_from:
+                joins.append((t, _compact(joined)))
+            self._join(capture, t, joined)
+
+    def _join(self, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
+        """Captured people join the capture's target, which pays for them."""
+        target_alive = self.timeline.alive(capture.target, t)
+        if target_alive is not None:
+            joined = joined * target_alive
+        self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
+        self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
+
+    def feeding(self, source: int, indices: list[int]) -> Iterator[object]:
+        """Replay what the captures ``indices`` from an unplayed ``source`` drew in the calm world.
+
+        The source plays as in the calm world (no shock changes it, and nothing
+        flows back into it), so its captures draw the same people there; they
+        join here at the source's post times, in the same order as its posts.
+        """
+        captures = [self.strategy.captures[index] for index in indices]
+        joined_dtype = self.post_samplers[source].dtype
+        for entries in zip(*(self.feeds[index] for index in indices), strict=True):
+            t = entries[0][0]
+            if t < self.start_time:
+                continue
+            yield self.clock.wake(t, 1 + source)
+            for capture, (_, joined) in zip(captures, entries, strict=True):
+                self._join(capture, t, joined.astype(joined_dtype))
 
     # --- shocks ------------------------------------------------------------
 
@@ -491,12 +542,17 @@ class _World:
         self.aged_to = copied.aged_to  # days_done is the same: ceil of the time taken over
         self.captures_from = self._captures_by_source()
 
-    def _captures_by_source(self) -> list[list[tuple[CompiledCapture, Sampler]]]:
-        """Each channel's captures with their samplers, so a post finds its own at once."""
-        pairs = list(zip(self.strategy.captures, self.capture_samplers, strict=True))
+    def _captures_by_source(self) -> list[list[tuple[int, CompiledCapture, Sampler]]]:
+        """Each channel's captures (index, capture, sampler), so a post finds its own at once."""
+        triples = [
+            (index, capture, sampler)
+            for index, (capture, sampler) in enumerate(
+                zip(self.strategy.captures, self.capture_samplers, strict=True)
+            )
+        ]
         return [
-            [(capture, sampler) for capture, sampler in pairs if capture.source == index]
-            for index in range(len(self.plan.channels))
+            [triple for triple in triples if triple[1].source == channel]
+            for channel in range(len(self.plan.channels))
         ]
 
     def _snapshot(self) -> WorldState:
@@ -508,8 +564,9 @@ class _World:
             people=self.people,
             # A resumed world's whole-world daily revenue is never read (assemble takes
             # the played channels' own series), so it is not copied: the resumed world
-            # starts a fresh one (see _resume). The rest is small beside it.
-            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER),
+            # starts a fresh one (see _resume). The rest is small beside it. Joins
+            # recorded so far are for other worlds, never taken over.
+            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER, joins={}),
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
             paid_samplers=self.paid_samplers,
@@ -524,8 +581,14 @@ class _World:
         shocks'), so a shocked world resumed from it replays nothing twice.
         """
         self.clock.process(self.shocks())
-        for channel in self.played:
-            self.clock.process(self.posting(channel))
+        fed_by: dict[int, list[int]] = {}
+        for index in sorted(self.feeds):
+            fed_by.setdefault(self.strategy.captures[index].source, []).append(index)
+        for channel in range(len(self.plan.channels)):
+            if channel in self.played:
+                self.clock.process(self.posting(channel))
+            elif channel in fed_by:
+                self.clock.process(self.feeding(channel, fed_by[channel]))
         self.clock.process(self.daily())
         states: dict[float, WorldState] = {}
         for split in sorted(set(splits)):
@@ -563,6 +626,9 @@ def simulate_world(
     tracked: tuple[int, ...] = (),
     splits: tuple[float, ...] = (),
     skipped: frozenset[int] = frozenset(),
+    series_from: int = 0,
+    recorded: tuple[int, ...] = (),
+    feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
 ) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
@@ -576,6 +642,11 @@ def simulate_world(
         tracked: keep these channels' own series in ``record.series``.
         splits: also return the state just before each of these times.
         skipped: shocks left out of the shocked world (fees booked without playing).
+        series_from: the first day of the tracked channels' daily revenue kept,
+            and of the joins recorded.
+        recorded: captures whose joins to keep in ``record.joins``.
+        feeds: joins of captures from channels not played here, recorded in the
+            calm world, replayed at their times.
     """
     world = _World(
         plan,
@@ -585,5 +656,8 @@ def simulate_world(
         channels=channels,
         tracked=tracked,
         skipped=skipped,
+        series_from=series_from,
+        recorded=recorded,
+        feeds=feeds,
     )
     return world.run(splits)
