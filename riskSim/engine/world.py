@@ -116,6 +116,33 @@ def _uniform(values: np.ndarray) -> Rate:
     return first if bool(np.all(values == first)) else values
 
 
+def _groups(plan: BatchPlan, strategy: CompiledStrategy) -> list[int]:
+    """Rows of each channel's people: 1 where nobody can ever be anything but a prospect.
+
+    Everyone is a prospect in a channel whose target share and growth target
+    share are 1 for every replication and into which only such channels capture
+    (captured people keep their status): its "others" row would stay 0 for
+    ever, so it is not kept, and a post or a reading draws half the variates.
+    Expected-value mode keeps both rows (its figures never change).
+    """
+    if plan.deterministic:
+        return [2] * len(plan.channels)
+    single = {
+        index
+        for index, channel in enumerate(plan.channels)
+        if bool(np.all(channel.target_share == 1.0))
+        and bool(np.all(channel.growth_target_share == 1.0))
+    }
+    changed = True
+    while changed:
+        changed = False
+        for capture in strategy.captures:
+            if capture.target in single and capture.source not in single:
+                single.discard(capture.target)
+                changed = True
+    return [1 if index in single else 2 for index in range(len(plan.channels))]
+
+
 def _compact(joined: np.ndarray) -> np.ndarray:
     """Whole people in half the memory where they fit (a recorded capture's joins)."""
     if joined.dtype == np.int64 and (joined.size == 0 or int(joined.max()) <= _INT32_MAX):
@@ -177,7 +204,11 @@ class _World:
             for capture in strategy.captures
         ]
         dtype = self.post_samplers[0].dtype if self.post_samplers else np.float64
-        self.people = [self._initial_people(channel, dtype) for channel in plan.channels]
+        self.groups = _groups(plan, strategy)
+        self.people = [
+            self._initial_people(channel, dtype, groups)
+            for channel, groups in zip(plan.channels, self.groups, strict=True)
+        ]
         self.rented = np.array([channel.kind == "rented" for channel in plan.channels])
         weeks = math.ceil(horizon / DAYS_PER_WEEK)
         self.record = WorldRecord(
@@ -218,7 +249,8 @@ class _World:
         self.order_value = [_uniform(channel.order_value) for channel in plan.channels]
         self.share_rate = [_uniform(channel.share_rate) for channel in plan.channels]
         self.follower_split = [
-            _status_split(channel.growth_target_share) for channel in plan.channels
+            _status_split(channel.growth_target_share)[:groups]
+            for channel, groups in zip(plan.channels, self.groups, strict=True)
         ]
         self.captures_from = self._captures_by_source()
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
@@ -229,8 +261,10 @@ class _World:
         ]
         self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
         self.inflow: list[Rate] = [
-            _status_split(channel.growth_target_share) * channel.daily_growth if grows else 0.0
-            for channel, grows in zip(plan.channels, self.grows, strict=True)
+            _status_split(channel.growth_target_share)[:groups] * channel.daily_growth
+            if grows
+            else 0.0
+            for channel, grows, groups in zip(plan.channels, self.grows, self.groups, strict=True)
         ]
         self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
         self.pays_members = [
@@ -273,11 +307,11 @@ class _World:
             generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
         )
 
-    def _initial_people(self, channel: ChannelParams, dtype: type) -> LazyCount:
+    def _initial_people(self, channel: ChannelParams, dtype: type, groups: int) -> LazyCount:
         audience, prospects = channel.audience, channel.audience * channel.target_share
         if dtype is not np.float64:
             audience, prospects = np.rint(audience), np.rint(prospects)
-        return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
+        return LazyCount(np.stack([prospects, audience - prospects])[:groups].astype(dtype))
 
     def _catch_up(self, channel: int) -> LazyCount:
         """The channel's people, aged by every daily update since they were last read.
@@ -434,6 +468,8 @@ class _World:
         target_alive = self.timeline.alive(capture.target, t)
         if target_alive is not None:
             joined = joined * target_alive
+        if joined.shape[0] < self.groups[capture.target]:
+            joined = np.concatenate([joined, np.zeros_like(joined)])  # prospects only
         self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
         self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
 
