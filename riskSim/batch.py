@@ -105,4 +105,8 @@ def simulate_batch(
             shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]
         records[(strategy.name, "calm")] = calm_record
+    for calm_record, states in calm.values():
+        # only what the shocked worlds needed: freed before the reduction's arrays
+        calm_record.series, calm_record.joins = {}, {}
+        states.clear()
     return reduce_batch(plan, records)

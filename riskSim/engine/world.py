@@ -144,13 +144,20 @@ def _groups(plan: BatchPlan, strategy: CompiledStrategy) -> list[int]:
 
 
 def _compact(joined: np.ndarray) -> np.ndarray:
-    """Whole people in half the memory where they fit (a recorded capture's joins)."""
-    if joined.dtype == np.int64 and (joined.size == 0 or int(joined.max()) <= _INT32_MAX):
-        return joined.astype(np.int32)
+    """Whole people in the smallest integers that hold them (a recorded capture's joins).
+
+    Most posts capture a handful of people, so these are mostly bytes.
+    """
+    if joined.dtype != np.int64:
+        return joined.copy()
+    most = int(joined.max()) if joined.size else 0
+    for dtype in _COMPACT_TYPES:
+        if most <= np.iinfo(dtype).max:
+            return joined.astype(dtype)
     return joined.copy()
 
 
-_INT32_MAX = int(np.iinfo(np.int32).max)
+_COMPACT_TYPES = (np.int8, np.int16, np.int32)
 
 
 def _status_split(target_share: np.ndarray) -> np.ndarray:
@@ -216,7 +223,9 @@ class _World:
             cost=np.zeros((channel_count, size)),
             fees=np.zeros((channel_count, size)),
             audience_end=np.zeros((channel_count, size)),
-            daily_revenue=np.zeros((horizon, size)),
+            # A world playing only some channels is read through its channels' series
+            # (see divergence.assemble): it keeps no whole-world daily revenue.
+            daily_revenue=np.zeros((horizon, size)) if channels is None else _NOT_TAKEN_OVER,
             weekly_rented_revenue=np.zeros(weeks),
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
@@ -229,6 +238,7 @@ class _World:
             joins={index: [] for index in recorded},
         )
         self.recorded_from = float(series_from)
+        self.keeps_daily = channels is None
         self.feeds = feeds or {}
         reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
@@ -337,7 +347,8 @@ class _World:
 
     def _earn(self, channel: int, day: int, revenue: np.ndarray) -> None:
         self.record.revenue[channel] += revenue
-        self.record.daily_revenue[day] += revenue
+        if self.keeps_daily:
+            self.record.daily_revenue[day] += revenue
         if self.rented[channel]:
             self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
         series = self.record.series.get(channel)
@@ -571,7 +582,17 @@ class _World:
         """Take over a calm world's state at the moment the worlds can first differ."""
         copied = copy.deepcopy(state)
         self.people, self.record = copied.people, copied.record
-        self.record.daily_revenue = np.zeros((self.plan.horizon_days, self.plan.size))
+        self.record.daily_revenue = (
+            np.zeros((self.plan.horizon_days, self.plan.size))
+            if self.keeps_daily
+            else _NOT_TAKEN_OVER
+        )
+        for series in self.record.series.values():
+            # the state kept only the days up to its own (the later ones were all 0)
+            kept = series.daily_revenue
+            days = self.plan.horizon_days - series.first_day
+            series.daily_revenue = np.zeros((days, self.plan.size))
+            series.daily_revenue[: kept.shape[0]] = kept
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.paid_samplers = copied.paid_samplers
         self.capture_samplers = copied.capture_samplers
@@ -602,7 +623,16 @@ class _World:
             # the played channels' own series), so it is not copied: the resumed world
             # starts a fresh one (see _resume). The rest is small beside it. Joins
             # recorded so far are for other worlds, never taken over.
-            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER, joins={}),
+            record=replace(
+                self.record,
+                daily_revenue=_NOT_TAKEN_OVER,
+                joins={},
+                series={
+                    channel: replace(series, daily_revenue=series.daily_revenue[:days])
+                    for channel, series in self.record.series.items()
+                    for days in [max(0, math.floor(self.clock.now) + 1 - series.first_day)]
+                },
+            ),
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
             paid_samplers=self.paid_samplers,
