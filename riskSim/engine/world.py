@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from riskSim.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledStrategy
+from riskSim.engine import draws
 from riskSim.engine.audience import LazyCount, Rate
 from riskSim.engine.clock import Clock
 from riskSim.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
@@ -239,6 +240,8 @@ class _World:
         )
         self.recorded_from = float(series_from)
         self.keeps_daily = channels is None
+        self.fused = not plan.deterministic
+        """Posts draw and sum in one compiled call (random mode; the same numbers)."""
         self.feeds = feeds or {}
         reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
@@ -399,6 +402,42 @@ class _World:
                 continue
             self._post(channel, t, mask)
 
+    def _post_fused(self, channel: int, t: float) -> None:
+        """:meth:`_post` for every replication in one compiled call (same draws, same sums)."""
+        people = self._catch_up(channel)
+        survival, arrivals = people.pending()
+        reach = self.base_reach[channel] * self.timeline.reach_factor(channel, t)
+        engage = reach * self.engagement[channel]
+        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
+        day = int(t)
+        shares = self.shares[channel]
+        settled, engaged, revenue, followers, bound = draws.post(
+            self.daily_samplers[channel].generator,  # type: ignore[attr-defined]
+            self.post_samplers[channel].generator,  # type: ignore[attr-defined]
+            people.base,
+            survival,
+            arrivals,
+            engage,
+            buy,
+            self.order_value[channel],
+            self.share_rate[channel] if shares else None,
+            self.follower_split[channel],
+            self.record.revenue[channel],
+            self.record.daily_revenue[day] if self.keeps_daily else None,
+        )
+        people.drawn(settled)
+        if self.rented[channel]:
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
+        series = self.record.series.get(channel)
+        if series is not None and day >= series.first_day:
+            series.daily_revenue[day - series.first_day] += revenue
+        self._pay_for_post(channel, t, None)
+        if followers is not None:
+            if bound > AUDIENCE_LIMIT:
+                self._check_growth(channel, t, engaged.sum(axis=0) * self.share_rate[channel])
+            people.drawn(settled, followers)  # 0 + followers: what arrive() adds
+        self._capture(channel, t, engaged)
+
     def _post(self, channel: int, t: float, mask: Mask) -> None:
         sampler = self.post_samplers[channel]
         people = self._settle(channel)
@@ -409,6 +448,9 @@ class _World:
         if mask is not None:
             people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
+        if needs_engaged and mask is None and self.fused:
+            self._post_fused(channel, t)
+            return
         if not needs_engaged:
             # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
             buyers = sampler.binomial(people[PROSPECTS], engage * buy)
