@@ -48,7 +48,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["binomial", "engage", "poisson", "post", "settle"]
+__all__ = ["binomial", "capture", "engage", "poisson", "post", "settle"]
 
 BINOMIAL_GRID_MEAN = 0.25
 """Mean of a binomial remainder at most: the grid's width times ``p``."""
@@ -537,6 +537,24 @@ def _post(  # type: ignore[no-untyped-def]
     return bound
 
 
+@njit(cache=True, nogil=True)
+def _capture(raw, engaged, rate, base, cost, cost_per_capture, joined, joined_base):  # type: ignore[no-untyped-def]
+    """``joined = Bin(engaged, rate)``; the target's people plus them; their cost added.
+
+    A source with fewer rows than the target (prospects only) adds to its first rows.
+    """
+    _binomial_rows(raw, 0, engaged, rate, joined)
+    sources, columns = engaged.shape
+    each = cost_per_capture.size > 1
+    for column in range(columns):
+        people = 0
+        for group in range(base.shape[0]):
+            extra = joined[group, column] if group < sources else 0
+            joined_base[group, column] = base[group, column] + extra
+            people += extra
+        cost[column] += people * cost_per_capture[column if each else 0]
+
+
 def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
     """The next ``2 * elements`` raw 64-bit outputs of the generator's stream.
 
@@ -738,3 +756,40 @@ def post(
         followers,
     )
     return settled, engaged, revenue, followers if shares else None, float(bound)
+
+
+def capture(
+    generator: np.random.Generator,
+    engaged: np.ndarray,
+    rate: np.ndarray | float,
+    base: np.ndarray,
+    cost: np.ndarray,
+    cost_per_capture: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A capture in one call: exactly :func:`binomial` of ``engaged``, then the join.
+
+    Args:
+        generator: the capture's stream.
+        engaged: a post's engaged people ``(ndarray[groups, replications])``.
+        rate: the capture rate, one for all or one a replication.
+        base: the target's people, just drawn ``(ndarray[groups, replications])``.
+        cost: the target's cost row, to which each captured person's cost is added.
+        cost_per_capture: ``ndarray[replications]``.
+
+    Returns:
+        the people captured (``engaged``'s shape) and the target's people with them.
+    """
+    rows = _grid(engaged, engaged.shape, np.int64)
+    joined = np.empty_like(rows)
+    joined_base = np.empty_like(base)
+    _capture(
+        _stream(generator, rows.size),
+        rows,
+        _chances(rate, rows.shape[1]),
+        base,
+        cost,
+        _chances(cost_per_capture, rows.shape[1]),
+        joined,
+        joined_base,
+    )
+    return joined, joined_base

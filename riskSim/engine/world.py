@@ -266,6 +266,7 @@ class _World:
             for channel, groups in zip(plan.channels, self.groups, strict=True)
         ]
         self.captures_from = self._captures_by_source()
+        self.capture_rates = [_uniform(capture.rate) for capture in strategy.captures]
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
         self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
         self.exodus = [
@@ -509,12 +510,31 @@ class _World:
                 boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
                 rate: Rate = np.clip(capture.rate * boost, 0.0, 1.0)
             else:
-                rate = _uniform(capture.rate)  # rates are in [0, 1]: nothing to clip
-            joined = sampler.binomial(engaged, rate)
+                rate = self.capture_rates[index]  # rates are in [0, 1]: nothing to clip
+            if self.fused and self.timeline.alive(capture.target, t) is None:
+                joined = self._capture_fused(capture, sampler, engaged, rate)
+            else:
+                joined = sampler.binomial(engaged, rate)
+                self._join(capture, t, joined)
             joins = self.record.joins.get(index)
             if joins is not None and t >= self.recorded_from:
                 joins.append((t, _compact(joined)))
-            self._join(capture, t, joined)
+
+    def _capture_fused(
+        self, capture: CompiledCapture, sampler: Sampler, engaged: np.ndarray, rate: Rate
+    ) -> np.ndarray:
+        """The capture's draw and :meth:`_join` in one compiled call (the same numbers)."""
+        target = self._catch_up(capture.target)
+        base = target.settle(self.daily_samplers[capture.target])
+        joined, target.base = draws.capture(
+            sampler.generator,  # type: ignore[attr-defined]
+            engaged,
+            rate,
+            base,
+            self.record.cost[capture.target],
+            capture.cost_per_capture,
+        )
+        return joined
 
     def _join(self, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
         """Captured people join the capture's target, which pays for them."""
