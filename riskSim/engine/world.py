@@ -267,6 +267,8 @@ class _World:
         ]
         self.captures_from = self._captures_by_source()
         self.capture_rates = [_uniform(capture.rate) for capture in strategy.captures]
+        self.capture_costs = [_uniform(capture.cost_per_capture) for capture in strategy.captures]
+        self.production_cost = [_uniform(channel.production_cost) for channel in plan.channels]
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
         self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
         self.exodus = [
@@ -493,7 +495,7 @@ class _World:
     def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
         """Production cost and the platform's fee, for the replications that posted."""
         fee = self.timeline.fee(channel, t)
-        per_post = self.plan.channels[channel].production_cost + fee
+        per_post = self.production_cost[channel] + fee
         if mask is None:
             self.record.cost[channel] += per_post
             if not isinstance(fee, float) or fee != 0.0:
@@ -512,16 +514,21 @@ class _World:
             else:
                 rate = self.capture_rates[index]  # rates are in [0, 1]: nothing to clip
             if self.fused and self.timeline.alive(capture.target, t) is None:
-                joined = self._capture_fused(capture, sampler, engaged, rate)
+                joined = self._capture_fused(index, capture, sampler, engaged, rate)
             else:
                 joined = sampler.binomial(engaged, rate)
-                self._join(capture, t, joined)
+                self._join(index, capture, t, joined)
             joins = self.record.joins.get(index)
             if joins is not None and t >= self.recorded_from:
                 joins.append((t, _compact(joined)))
 
     def _capture_fused(
-        self, capture: CompiledCapture, sampler: Sampler, engaged: np.ndarray, rate: Rate
+        self,
+        index: int,
+        capture: CompiledCapture,
+        sampler: Sampler,
+        engaged: np.ndarray,
+        rate: Rate,
     ) -> np.ndarray:
         """The capture's draw and :meth:`_join` in one compiled call (the same numbers)."""
         target = self._catch_up(capture.target)
@@ -532,11 +539,11 @@ class _World:
             rate,
             base,
             self.record.cost[capture.target],
-            capture.cost_per_capture,
+            self.capture_costs[index],
         )
         return joined
 
-    def _join(self, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
+    def _join(self, index: int, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
         """Captured people join the capture's target, which pays for them."""
         target_alive = self.timeline.alive(capture.target, t)
         if target_alive is not None:
@@ -544,7 +551,7 @@ class _World:
         if joined.shape[0] < self.groups[capture.target]:
             joined = np.concatenate([joined, np.zeros_like(joined)])  # prospects only
         self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
-        self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
+        self.record.cost[capture.target] += joined.sum(axis=0) * self.capture_costs[index]
 
     def feeding(self, source: int, indices: list[int]) -> Iterator[object]:
         """Replay what the captures ``indices`` from an unplayed ``source`` drew in the calm world.
@@ -560,8 +567,8 @@ class _World:
             if t < self.start_time:
                 continue
             yield self.clock.wake(t, 1 + source)
-            for capture, (_, joined) in zip(captures, entries, strict=True):
-                self._join(capture, t, joined.astype(joined_dtype))
+            for index, capture, (_, joined) in zip(indices, captures, entries, strict=True):
+                self._join(index, capture, t, joined.astype(joined_dtype))
 
     # --- shocks ------------------------------------------------------------
 
