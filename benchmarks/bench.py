@@ -1,17 +1,24 @@
-"""`make bench`: riskSim against the same model hand-written in plain SimPy (issue 9).
+"""`make bench`: riskSim against the same model hand-written in plain SimPy (issues 9, 21).
 
-Everything is measured in one process, one run, so the figures are ratios
-against a baseline measured minutes apart on the same machine and load:
+Everything is measured in one run, so the figures are ratios against a
+baseline measured minutes apart on the same machine and load. For each
+workload (``reference.yaml``; ``captures.yaml``, with five capture flows, a
+twice-daily channel, a paid fee and a reach collapse):
 
 - replication-worlds per second (one replication of one strategy in one
-  world; a hand-written replication plays both worlds, so it counts as 2) of
-  the hand-written model on a pool of 2 processes and of ``riskSim.simulate``
-  with ``workers=2``, and their ratio (the goal is riskSim >= 100x);
-- the scaling of riskSim from 1 to 2 workers: efficiency
-  ``rw/s(2) / (2 * rw/s(1))``;
-- the peak memory (largest max RSS of the process and its workers) of
-  ``risksim run`` at 10k and 100k replications, each in a fresh wrapper
-  process so one run's peak never leaks into the next.
+  world; a hand-written replication plays both worlds, so it counts as 2),
+  each side timed as a whole process from start to exit: the hand-written
+  model on a pool of 2 (``python handwritten.py``), and ``risksim run
+  --workers 2 --no-charts`` of 10,000 replications; their ratio, and the
+  smallest ratio over the workloads (the goal is >= 100x everywhere);
+- the peak memory (largest max RSS of the process and its workers) of those
+  runs and of runs of 100,000 replications (the goal is <= 300 MiB);
+- the scaling of ``riskSim.simulate`` from 1 to 2 workers on the reference:
+  efficiency ``rw/s(2) / (2 * rw/s(1))``;
+- a small what-if: ``risksim run captures.yaml --replications 1000
+  --no-charts`` against the same command on the code of ``BASELINE_COMMIT``
+  (the engine before issue 21, extracted once into ``.venv/``), best of a few
+  runs each (the goal is at most 0.55x the old time).
 
 ``--quick`` runs tiny counts (a smoke test, figures meaningless).
 """
@@ -21,8 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,7 +43,12 @@ import riskSim
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = HERE / "reference.yaml"
+WORKLOADS = {"reference": REFERENCE, "captures": HERE / "captures.yaml"}
+WHAT_IF = HERE / "captures.yaml"
 RISKSIM = Path(sys.executable).with_name("risksim")
+BASELINE_COMMIT = "7f883c6"
+"""The last commit before issue 21: the old code path of the small what-if."""
+BASELINE_TREE = Path(sys.executable).parent.parent / f"bench-baseline-{BASELINE_COMMIT}"
 
 MAXRSS_WRAPPER = """
 import resource, subprocess, sys
@@ -47,16 +61,20 @@ sys.exit(code)
 
 @dataclass(frozen=True)
 class Counts:
-    """Replication counts of one bench run (chosen to keep `make bench` near a minute)."""
+    """Replication counts of one bench run (chosen to keep `make bench` to a few minutes)."""
 
     handwritten: int
     risksim: int
     scaling: int
     memory: tuple[int, ...]
+    what_if: int
+    what_if_runs: int
 
 
-FULL = Counts(handwritten=100, risksim=8000, scaling=8000, memory=(10_000, 100_000))
-QUICK = Counts(handwritten=4, risksim=200, scaling=200, memory=(1000,))
+FULL = Counts(
+    handwritten=100, risksim=10_000, scaling=8000, memory=(100_000,), what_if=1000, what_if_runs=3
+)
+QUICK = Counts(handwritten=4, risksim=200, scaling=200, memory=(), what_if=50, what_if_runs=1)
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,7 @@ class Timing:
     replications: int
     worlds: int
     seconds: float
+    max_rss_mib: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -74,17 +93,53 @@ class Timing:
         return self.replications * self.worlds / self.seconds
 
 
-def time_handwritten(scenario: riskSim.Scenario, replications: int, workers: int) -> Timing:
-    """The hand-written model on a pool, pool start-up included (as riskSim's is)."""
-    spec = handwritten.model_from_scenario(scenario)
+def timed_process(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and max RSS in MiB of ``command``, run in a fresh wrapper process."""
+    wrapped = [sys.executable, "-c", MAXRSS_WRAPPER, *command]
     start = time.perf_counter()
-    handwritten.run_pool(spec, replications, scenario.seed, workers=workers)
+    done = subprocess.run(wrapped, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
-    return Timing(f"hand-written SimPy, pool of {workers}", replications, 2, seconds)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed ({done.returncode}): {done.stderr.strip()}")
+    kib = int(done.stdout.strip().splitlines()[-1])
+    return seconds, kib / 1024
+
+
+def time_handwritten(scenario: riskSim.Scenario, replications: int, workers: int) -> Timing:
+    """The hand-written model as a whole process on a pool (start-up included, as riskSim's)."""
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "spec.pickle"
+        spec.write_bytes(pickle.dumps(handwritten.model_from_scenario(scenario)))
+        command = [
+            sys.executable, str(HERE / "handwritten.py"), str(spec),
+            "--replications", str(replications), "--seed", str(scenario.seed),
+            "--workers", str(workers),
+        ]  # fmt: skip
+        seconds, mib = timed_process(command)
+    return Timing(f"hand-written SimPy, pool of {workers}", replications, 2, seconds, mib)
+
+
+def run_command(path: Path, replications: int, out: Path, workers: int | None) -> list[str]:
+    """``risksim run`` arguments: no charts, no terminal output."""
+    command = [
+        "run", str(path), "--replications", str(replications),
+        "--no-charts", "--quiet", "--out", str(out),
+    ]  # fmt: skip
+    return command + ([] if workers is None else ["--workers", str(workers)])
+
+
+def time_risksim_run(path: Path, replications: int, workers: int) -> Timing:
+    """``risksim run`` as a whole process: start-up, imports, engine, outputs."""
+    scenario = riskSim.load_scenario(path)
+    with tempfile.TemporaryDirectory() as folder:
+        command = [str(RISKSIM), *run_command(path, replications, Path(folder) / "o", workers)]
+        seconds, mib = timed_process(command)
+    worlds = 2 * len(scenario.strategies)
+    return Timing(f"risksim run, workers={workers}", replications, worlds, seconds, mib)
 
 
 def time_risksim(scenario: riskSim.Scenario, replications: int, workers: int) -> Timing:
-    """``riskSim.simulate`` end to end (compile, engine, reduction, summary arrays)."""
+    """``riskSim.simulate`` in this process (compile, engine, reduction, summary arrays)."""
     start = time.perf_counter()
     riskSim.simulate(scenario, replications=replications, workers=workers)
     seconds = time.perf_counter() - start
@@ -92,72 +147,123 @@ def time_risksim(scenario: riskSim.Scenario, replications: int, workers: int) ->
     return Timing(f"riskSim, workers={workers}", replications, worlds, seconds)
 
 
-def peak_memory(replications: int, workers: int) -> tuple[float, float]:
-    """Max RSS in MiB and wall seconds of ``risksim run`` with ``replications``."""
+def baseline_tree() -> Path | None:
+    """The code of ``BASELINE_COMMIT``, extracted once (None outside a git checkout)."""
+    if (BASELINE_TREE / "riskSim" / "__init__.py").exists():
+        return BASELINE_TREE
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", BASELINE_COMMIT, "riskSim"],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return None
+    BASELINE_TREE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile() as file:
+        file.write(archive.stdout)
+        file.seek(0)
+        with tarfile.open(fileobj=file) as tar:
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: refuse odd members
+                tar.extractall(BASELINE_TREE, filter="data")
+            else:  # pragma: no cover - our own repository's archive
+                tar.extractall(BASELINE_TREE)  # noqa: S202
+    return BASELINE_TREE
+
+
+def time_what_if(replications: int, runs: int) -> tuple[list[float], list[float]] | None:
+    """Seconds of each run of the small what-if: now, and on the old code path.
+
+    Runs alternate (old, new, old, new, ...) so both meet the same load; each
+    side is run once first, untimed, so numba's caches exist for both.
+    """
+    tree = baseline_tree()
+    if tree is None:
+        return None
+    old_env = {**os.environ, "PYTHONPATH": str(tree)}
+    new, old = [], []
     with tempfile.TemporaryDirectory() as folder:
-        command = [
-            sys.executable, "-c", MAXRSS_WRAPPER,
-            str(RISKSIM), "run", str(REFERENCE),
-            "--replications", str(replications), "--workers", str(workers),
-            "--no-charts", "--quiet", "--out", str(Path(folder) / "out"),
-        ]  # fmt: skip
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"risksim run failed ({done.returncode}): {done.stderr.strip()}")
-    kib = int(done.stdout.strip().splitlines()[-1])
-    return kib / 1024, seconds
+        def once(env: dict[str, str] | None, runner: list[str], index: int) -> float:
+            out = Path(folder) / f"o{index}"
+            start = time.perf_counter()
+            subprocess.run(
+                [*runner, *run_command(WHAT_IF, replications, out, None)],
+                capture_output=True, check=True, env=env,
+            )  # fmt: skip
+            return time.perf_counter() - start
+
+        old_runner, new_runner = [sys.executable, "-m", "riskSim"], [str(RISKSIM)]
+        once(old_env, old_runner, 0)
+        once(None, new_runner, 1)
+        for run in range(runs):
+            old.append(once(old_env, old_runner, 2 + 2 * run))
+            new.append(once(None, new_runner, 3 + 2 * run))
+    return new, old
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the table; ``--json`` also prints the figures as JSON."""
+    """Run the benchmark and print the tables; ``--json`` also prints the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts: a smoke run")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
-    parser.add_argument("--skip-memory", action="store_true", help="leave out the RSS runs")
+    parser.add_argument("--skip-memory", action="store_true", help="leave out the long RSS runs")
+    parser.add_argument("--skip-what-if", action="store_true", help="leave out the small what-if")
     args = parser.parse_args(argv)
     counts = QUICK if args.quick else FULL
-    scenario = riskSim.load_scenario(REFERENCE)
     began = time.perf_counter()
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines show as they happen
     print(
-        f"riskSim benchmark: {scenario.name}, {len(scenario.channels)} channels, "
-        f"{scenario.horizon_days} days, {len(scenario.strategies)} strategy, "
-        f"{len(scenario.shocks)} shocks; {os.cpu_count()} cores"
+        f"riskSim benchmark: workloads {', '.join(WORKLOADS)}; {os.cpu_count()} cores"
         + (" (--quick: figures meaningless)" if args.quick else ""),
         flush=True,
     )
-    riskSim.simulate(scenario, replications=50, workers=1)  # warm imports and caches
+    reference = riskSim.load_scenario(REFERENCE)
+    riskSim.simulate(reference, replications=50, workers=1)  # warm imports and caches
 
-    baseline = time_handwritten(scenario, counts.handwritten, workers=2)
-    print(f"  ... {baseline.label}: {baseline.seconds:.1f} s", flush=True)
-    fast = time_risksim(scenario, counts.risksim, workers=2)
-    print(f"  ... {fast.label}: {fast.seconds:.1f} s", flush=True)
-    one = time_risksim(scenario, counts.scaling, workers=1)
-    print(f"  ... {one.label}: {one.seconds:.1f} s", flush=True)
-    two = time_risksim(scenario, counts.scaling, workers=2)
-    print(f"  ... {two.label}: {two.seconds:.1f} s", flush=True)
-    memory = []
+    speed: dict[str, tuple[Timing, Timing]] = {}
+    memory: list[tuple[str, int, float, float]] = []
+    for name, path in WORKLOADS.items():
+        scenario = riskSim.load_scenario(path)
+        baseline = time_handwritten(scenario, counts.handwritten, workers=2)
+        print(f"  ... {name}: {baseline.label}: {baseline.seconds:.1f} s", flush=True)
+        fast = time_risksim_run(path, counts.risksim, workers=2)
+        print(f"  ... {name}: {fast.label}: {fast.seconds:.1f} s", flush=True)
+        speed[name] = (baseline, fast)
+        memory.append((name, counts.risksim, fast.max_rss_mib, fast.seconds))
+    one = time_risksim(reference, counts.scaling, workers=1)
+    print(f"  ... reference: {one.label}: {one.seconds:.1f} s", flush=True)
+    two = time_risksim(reference, counts.scaling, workers=2)
+    print(f"  ... reference: {two.label}: {two.seconds:.1f} s", flush=True)
     if not args.skip_memory:
-        for replications in counts.memory:
-            mib, seconds = peak_memory(replications, workers=2)
-            memory.append((replications, mib, seconds))
-            print(f"  ... risksim run --replications {replications}: {seconds:.1f} s", flush=True)
+        for name, path in WORKLOADS.items():
+            for replications in counts.memory:
+                run = time_risksim_run(path, replications, workers=2)
+                memory.append((name, replications, run.max_rss_mib, run.seconds))
+                print(f"  ... {name}: risksim run {replications:,}: {run.seconds:.1f} s")
+    what_if = None
+    if not args.skip_what_if:
+        what_if = time_what_if(counts.what_if, counts.what_if_runs)
 
-    ratio = fast.rate / baseline.rate
+    print()
+    print("Speed (replication-worlds per second, whole processes; rw = one replication of one")
+    print("strategy in one world)")
+    print(f"  {'workload / run':<44} {'reps':>7} {'seconds':>8} {'rw/s':>9} {'vs baseline':>11}")
+    ratios = {}
+    for name, (baseline, fast) in speed.items():
+        for timing in (baseline, fast):
+            label = f"{name}: {timing.label}"
+            print(
+                f"  {label:<44} {timing.replications:>7,} {timing.seconds:>8.2f} "
+                f"{timing.rate:>9,.1f} {timing.rate / baseline.rate:>10.1f}x"
+            )
+        ratios[name] = fast.rate / baseline.rate
+    for name, ratio in ratios.items():
+        print(f"  ratio riskSim / hand-written, {name}: {ratio:.1f}x")
+    smallest = min(ratios.values())
+    verdict = "meets" if smallest >= 100 else "misses"
+    print(f"  smallest ratio: {smallest:.1f}x ({verdict} the 100x goal)")
+    print()
     efficiency = two.rate / (2 * one.rate)
-    print()
-    print("Speed (replication-worlds per second; one replication of one strategy in one world)")
-    print(f"  {'run':<34} {'replications':>12} {'seconds':>9} {'rw/s':>10} {'vs baseline':>12}")
-    for timing in (baseline, fast):
-        print(
-            f"  {timing.label:<34} {timing.replications:>12,} {timing.seconds:>9.2f} "
-            f"{timing.rate:>10,.1f} {timing.rate / baseline.rate:>11.1f}x"
-        )
-    verdict = "meets" if ratio >= 100 else "misses"
-    print(f"  ratio riskSim / hand-written: {ratio:.1f}x ({verdict} the 100x goal)")
-    print()
-    print("Scaling of riskSim")
+    print("Scaling of riskSim.simulate (reference)")
     print(f"  {'workers':<34} {'replications':>12} {'seconds':>9} {'rw/s':>10}")
     for workers, timing in ((1, one), (2, two)):
         print(
@@ -165,23 +271,38 @@ def main(argv: list[str] | None = None) -> int:
             f"{timing.rate:>10,.1f}"
         )
     print(f"  efficiency rw/s(2) / (2 * rw/s(1)): {efficiency:.2f}")
-    if memory:
+    print()
+    print("Peak memory of `risksim run --workers 2 --no-charts` (largest max RSS of a process)")
+    print(f"  {'workload':<12} {'replications':>12} {'max RSS MiB':>12} {'seconds':>9}")
+    for name, replications, mib, seconds in memory:
+        print(f"  {name:<12} {replications:>12,} {mib:>12.0f} {seconds:>9.1f}")
+    peak = max(mib for _, _, mib, _ in memory)
+    print(f"  largest: {peak:.0f} MiB ({'meets' if peak <= 300 else 'misses'} the 300 MiB goal)")
+    if what_if is not None:
+        new, old = what_if
+        share = min(new) / min(old)
         print()
-        print("Peak memory of `risksim run --workers 2 --no-charts` (largest max RSS of a process)")
-        print(f"  {'replications':>12} {'max RSS MiB':>12} {'seconds':>9}")
-        for replications, mib, seconds in memory:
-            print(f"  {replications:>12,} {mib:>12.0f} {seconds:>9.1f}")
+        print(
+            f"Small what-if: risksim run {WHAT_IF.name} --replications {counts.what_if:,} "
+            "--no-charts (best of each)"
+        )
+        print(f"  old code path ({BASELINE_COMMIT}): {min(old):.2f} s  (runs: "
+              + ", ".join(f"{s:.2f}" for s in old) + ")")
+        print(f"  now:                      {min(new):.2f} s  (runs: "
+              + ", ".join(f"{s:.2f}" for s in new) + ")")
+        print(f"  now / old: {share:.2f} ({'meets' if share <= 0.55 else 'misses'} the 0.55 goal)")
     print()
     print(f"bench took {time.perf_counter() - began:.0f} s")
     if args.json:
         figures = {
-            "handwritten_rw_per_s": baseline.rate,
-            "risksim_rw_per_s": fast.rate,
-            "ratio": ratio,
+            "ratios": ratios,
+            "smallest_ratio": smallest,
+            "rw_per_s": {name: [b.rate, f.rate] for name, (b, f) in speed.items()},
             "risksim_rw_per_s_1_worker": one.rate,
             "risksim_rw_per_s_2_workers": two.rate,
             "efficiency": efficiency,
-            "max_rss_mib": {str(n): mib for n, mib, _ in memory},
+            "max_rss_mib": {f"{name}/{n}": mib for name, n, mib, _ in memory},
+            "what_if_seconds": None if what_if is None else {"new": what_if[0], "old": what_if[1]},
         }
         print(json.dumps(figures, indent=2))
     return 0

@@ -11,7 +11,9 @@ agree with riskSim's within Monte Carlo error: that agreement is what makes
 the speed comparison fair (tests/simulation/test_benchmark_model.py checks it).
 
 It reads the scenario with :func:`riskSim.load_scenario` so the figures come
-from one file, but never imports the engine.
+from one file, but never imports the engine. Run as a script (``make bench``
+does, to time the whole process as it times ``risksim run``) it reads a
+pickled :class:`ModelSpec` and never imports riskSim at all.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ import math
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 from simpy.events import Event
 
-from riskSim import Scenario
+if TYPE_CHECKING:  # only the bench's parent reads scenarios; the baseline never imports riskSim
+    from riskSim import Scenario
 
 __all__ = [
     "CaptureSpec",
@@ -320,3 +324,34 @@ def run_pool(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(workers) as pool:
         return pool.map(_one, jobs, chunksize=chunk)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python handwritten.py SPEC.pickle --replications N --seed S --workers W``.
+
+    ``make bench`` times this process from start to exit, as it times ``risksim
+    run``, so both sides pay their own interpreter start-up and imports; the
+    spec comes pickled so this process imports numpy and SimPy only. Prints the
+    mean shocked and calm revenue (a check that it ran, not a report).
+    """
+    import argparse
+    import pickle
+    import sys
+
+    parser = argparse.ArgumentParser(description="The hand-written SimPy baseline.")
+    parser.add_argument("spec", help="a pickled ModelSpec")
+    parser.add_argument("--replications", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    with open(args.spec, "rb") as file:
+        spec = pickle.load(file)  # noqa: S301 - written by bench.py a moment ago
+    results = run_pool(spec, args.replications, args.seed, workers=args.workers)
+    shocked = sum(result.shocked_revenue for result in results) / len(results)
+    calm = sum(result.calm_revenue for result in results) / len(results)
+    sys.stdout.write(f"mean revenue: shocked {shocked:,.0f}, calm {calm:,.0f}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -13,6 +13,8 @@ world's state at the first moment a shock can make a difference
 
 from __future__ import annotations
 
+import math
+
 from riskSim.results.records import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
 from riskSim.simulation.compile import CompiledStrategy, compile_batch
@@ -67,10 +69,18 @@ def simulate_batch(
     calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
     for key, strategies in sharing.items():
         plays = [differences[strategy.name] for strategy in strategies]
-        tracked = sorted({channel for difference in plays for channel in difference.channels})
-        splits = tuple(difference.start for difference in plays if difference.plays)
+        playing = [difference for difference in plays if difference.plays]
+        tracked = sorted({channel for difference in playing for channel in difference.channels})
+        recorded = sorted({index for difference in playing for index in difference.feeds})
+        splits = tuple(difference.start for difference in playing)
         calm[key] = simulate_world(
-            plan, strategies[0], shocked=False, tracked=tuple(tracked), splits=splits
+            plan,
+            strategies[0],
+            shocked=False,
+            tracked=tuple(tracked),
+            splits=splits,
+            series_from=math.floor(min(splits)) if splits else 0,
+            recorded=tuple(recorded),
         )
     shocked: dict[tuple[object, ...], WorldRecord] = {}
     records: dict[tuple[str, str], WorldRecord] = {}
@@ -88,8 +98,15 @@ def simulate_batch(
                     start=states.get(difference.start),
                     channels=difference.channels,
                     tracked=difference.channels,
+                    skipped=difference.booked,
+                    series_from=calm_record.series[difference.channels[0]].first_day,
+                    feeds={index: calm_record.joins[index] for index in difference.feeds},
                 )
             shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]
         records[(strategy.name, "calm")] = calm_record
+    for calm_record, states in calm.values():
+        # only what the shocked worlds needed: freed before the reduction's arrays
+        calm_record.series, calm_record.joins = {}, {}
+        states.clear()
     return reduce_batch(plan, records)

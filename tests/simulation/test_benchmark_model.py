@@ -2,9 +2,10 @@
 
 `make bench` compares their speed; that comparison only means something if
 both compute the same thing. The means of shocked revenue, calm revenue and
-shocked profit must agree within Monte Carlo error on the reference scenario
-(shortened to 120 days, with both shocks moved inside the horizon so every
-feature acts). A tiny smoke run of bench.py keeps the script working.
+shocked profit must agree within Monte Carlo error on both workloads (the
+reference scenario and the captures one of issue 21, each shortened to 120
+days, with both shocks moved inside the horizon so every feature acts). A
+tiny smoke run of bench.py keeps the script working.
 """
 
 from __future__ import annotations
@@ -35,14 +36,23 @@ def handwritten() -> ModuleType:
     return _module("handwritten")
 
 
-@pytest.fixture(scope="module")
-def short_reference() -> riskSim.Scenario:
-    """The reference scenario over 120 days, fee from day 40, reach collapse from day 60."""
-    scenario = riskSim.load_scenario(BENCHMARKS / "reference.yaml")
+def _shortened(name: str) -> riskSim.Scenario:
+    """A workload over 120 days, fee from day 40, reach collapse from day 60."""
+    scenario = riskSim.load_scenario(BENCHMARKS / name)
     fee, collapse = scenario.shocks
     assert (fee.type, collapse.type) == ("pay_per_post", "reach_collapse")
     shocks = [fee.model_copy(update={"at": 40}), collapse.model_copy(update={"at": 60})]
     return scenario.model_copy(update={"horizon_days": HORIZON, "shocks": shocks})
+
+
+@pytest.fixture(scope="module")
+def short_reference() -> riskSim.Scenario:
+    return _shortened("reference.yaml")
+
+
+@pytest.fixture(scope="module", params=["reference.yaml", "captures.yaml"])
+def short_workload(request: pytest.FixtureRequest) -> riskSim.Scenario:
+    return _shortened(request.param)
 
 
 def _mean_se(values: np.ndarray) -> tuple[float, float]:
@@ -73,10 +83,28 @@ def test_reference_scenario_is_what_issue_9_asks_for() -> None:
     ]
 
 
-def test_same_means_as_risksim(handwritten: ModuleType, short_reference: riskSim.Scenario) -> None:
-    spec = handwritten.model_from_scenario(short_reference)
+def test_captures_workload_is_what_issue_21_asks_for() -> None:
+    """Eight channels, two years, captures from every rented channel, X twice a day, two shocks."""
+    scenario = riskSim.load_scenario(BENCHMARKS / "captures.yaml")
+    reference = riskSim.load_scenario(BENCHMARKS / "reference.yaml")
+    assert list(scenario.channels) == list(reference.channels)
+    assert scenario.horizon_days == 730
+    rented = [name for name, channel in scenario.channels.items() if channel.kind == "rented"]
+    (strategy,) = scenario.strategies.values()
+    assert sorted(capture.from_ for capture in strategy.capture) == sorted(rented)
+    assert {capture.to for capture in strategy.capture} == {"email"}
+    assert scenario.channels["x"].posts_per_week == 14
+    assert strategy.responses.pay_per_post == "pay"
+    assert [(shock.type, shock.channel, shock.at) for shock in scenario.shocks] == [
+        ("pay_per_post", "linkedin", 180),
+        ("reach_collapse", "facebook", 365),
+    ]
+
+
+def test_same_means_as_risksim(handwritten: ModuleType, short_workload: riskSim.Scenario) -> None:
+    spec = handwritten.model_from_scenario(short_workload)
     by_hand = handwritten.run_replications(spec, 400, seed=11)
-    results = riskSim.simulate(short_reference, replications=4000, workers=1)
+    results = riskSim.simulate(short_workload, replications=4000, workers=1)
     (strategy,) = results.strategies.values()
     engine = {
         "shocked_revenue": strategy.shocked.revenue,
@@ -117,7 +145,10 @@ def test_handwritten_is_reproducible(handwritten: ModuleType, short_reference: r
 
 def test_bench_quick_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     bench = _module("bench")
-    assert bench.main(["--quick", "--skip-memory"]) == 0
+    assert bench.main(["--quick", "--skip-memory", "--skip-what-if"]) == 0
     printed = capsys.readouterr().out
-    assert "ratio riskSim / hand-written" in printed
+    assert "ratio riskSim / hand-written, reference" in printed
+    assert "ratio riskSim / hand-written, captures" in printed
+    assert "smallest ratio" in printed
     assert "efficiency" in printed
+    assert "max RSS" in printed

@@ -79,10 +79,20 @@ class LazyCount:
         """Poisson(``expected``) more people, counted from now."""
         self.arrivals = self.arrivals + expected
 
-    def settle(self, sampler: Sampler) -> np.ndarray:
-        """Draw the count now (nothing is drawn if nothing happened since the last reading)."""
+    def pending(self) -> tuple[Rate | None, Rate | None]:
+        """Survival and arrivals not yet drawn; None where nothing happened."""
         survival = None if _is(self.survival, 1.0) else self.survival
         arrivals = None if _is(self.arrivals, 0.0) else self.arrivals
+        return survival, arrivals
+
+    def drawn(self, base: np.ndarray, arrivals: Rate = 0.0) -> None:
+        """The count was drawn elsewhere (a fused post): ``base`` now, then ``arrivals`` pending."""
+        self.base = base
+        self.survival, self.arrivals = 1.0, arrivals
+
+    def settle(self, sampler: Sampler) -> np.ndarray:
+        """Draw the count now (nothing is drawn if nothing happened since the last reading)."""
+        survival, arrivals = self.pending()
         if survival is not None or arrivals is not None:
             self.base = sampler.settle(self.base, survival, arrivals)
             self.survival, self.arrivals = 1.0, 0.0

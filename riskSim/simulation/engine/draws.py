@@ -36,8 +36,9 @@ microseconds a call). Every path draws exactly the model's distributions
 numpy's inversion, tables stop ten standard deviations past the mean, where
 less than 1e-20 is left.
 
-The fused kernels (:func:`settle`, :func:`engage`) exist because every call
-from Python costs a few microseconds: a post makes two calls, not five.
+The fused kernels (:func:`settle`, :func:`engage`, :func:`post`) exist
+because every call from Python costs a few microseconds: a post's reading of
+its audience, its engagement, buyers, revenue and new followers are one call.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["binomial", "engage", "poisson", "settle"]
+__all__ = ["binomial", "capture", "engage", "poisson", "post", "settle"]
 
 BINOMIAL_GRID_MEAN = 0.25
 """Mean of a binomial remainder at most: the grid's width times ``p``."""
@@ -497,6 +498,63 @@ def _engage(raw, people, engaged_chance, buying_chance, engaged, buyers):  # typ
     _binomial_rows(raw, 2 * people.size, engaged[:1], buying_chance, buyers)
 
 
+@njit(cache=True, nogil=True)
+def _post(  # type: ignore[no-untyped-def]
+    raw_daily, raw_post, base, survival, arrivals, thin, arrive, engaged_chance, buying_chance,
+    order_value, share_rate, split, shares, settled, engaged, buyers, revenue, earned, daily,
+    keeps_daily, followers,
+):
+    """:func:`_settle`, :func:`_engage`, then revenue and new followers, in one call.
+
+    ``revenue[r] = buyers[r] * order value`` is also added to ``earned`` (and
+    ``daily`` if ``keeps_daily``); with ``shares``, ``followers[g, r] = split[g] *
+    (sum of engaged[:, r]) * share_rate``. Returns the settled people plus the
+    expected new followers, summed over everything (the runaway-growth check).
+    The same arithmetic, in the same order, as the steps one by one.
+    """
+    _settle(raw_daily, base, survival, arrivals, thin, arrive, settled)
+    _engage(raw_post, settled, engaged_chance, buying_chance, engaged, buyers)
+    groups, columns = settled.shape
+    each_value, each_share = order_value.size > 1, share_rate.size > 1
+    each_split = split.shape[1] > 1
+    for column in range(columns):
+        value = buyers[0, column] * order_value[column if each_value else 0]
+        revenue[column] = value
+        earned[column] += value
+        if keeps_daily:
+            daily[column] += value
+    bound = 0.0
+    if shares:
+        for column in range(columns):
+            people = 0
+            for group in range(groups):
+                people += engaged[group, column]
+                bound += settled[group, column]
+            expected = people * share_rate[column if each_share else 0]
+            bound += expected
+            for group in range(groups):
+                followers[group, column] = split[group, column if each_split else 0] * expected
+    return bound
+
+
+@njit(cache=True, nogil=True)
+def _capture(raw, engaged, rate, base, cost, cost_per_capture, joined, joined_base):  # type: ignore[no-untyped-def]
+    """``joined = Bin(engaged, rate)``; the target's people plus them; their cost added.
+
+    A source with fewer rows than the target (prospects only) adds to its first rows.
+    """
+    _binomial_rows(raw, 0, engaged, rate, joined)
+    sources, columns = engaged.shape
+    each = cost_per_capture.size > 1
+    for column in range(columns):
+        people = 0
+        for group in range(base.shape[0]):
+            extra = joined[group, column] if group < sources else 0
+            joined_base[group, column] = base[group, column] + extra
+            people += extra
+        cost[column] += people * cost_per_capture[column if each else 0]
+
+
 def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
     """The next ``2 * elements`` raw 64-bit outputs of the generator's stream.
 
@@ -624,3 +682,114 @@ def engage(
     engaged_chances = _chances(engaged_chance, columns)
     _engage(raw, rows, engaged_chances, _chances(buying_chance, columns), engaged, buyers)
     return engaged.reshape(people.shape), buyers[0]
+
+
+_NO_RAW = np.empty(0, dtype=np.uint64)
+_NO_ROW = np.empty(0)
+
+
+def post(
+    daily_generator: np.random.Generator,
+    post_generator: np.random.Generator,
+    base: np.ndarray,
+    survival: np.ndarray | float | None,
+    arrivals: np.ndarray | float | None,
+    engaged_chance: np.ndarray | float,
+    buying_chance: np.ndarray | float,
+    order_value: np.ndarray | float,
+    share_rate: np.ndarray | float | None,
+    split: np.ndarray,
+    earned: np.ndarray,
+    daily: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, float]:
+    """A post's draws and sums in one call: exactly :func:`settle` then :func:`engage`.
+
+    The channel's people are read from its daily stream (as :func:`settle`
+    reads them, nothing drawn when ``survival`` and ``arrivals`` are None), then
+    engaged people and buyers are drawn from its posts' stream (as
+    :func:`engage`); the revenue is added to ``earned`` and ``daily`` in place.
+
+    Args:
+        share_rate: None when the channel's posts bring no followers.
+        split: shares of prospects and others among new followers, ``ndarray[groups, 1 | r]``.
+
+    Returns:
+        settled people, engaged people, revenue ``ndarray[replications]``,
+        expected new followers per group (None without shares), and the sum of
+        the settled people and the new followers (for the runaway-growth check).
+    """
+    rows = _grid(base, base.shape, np.int64)
+    groups, columns = rows.shape
+    thin, arrive = survival is not None, arrivals is not None
+    chances = _chances(survival, columns) if thin else _NO_CHANCE
+    means = _grid(np.asarray(arrivals), base.shape, np.float64) if arrive else _NO_MEANS
+    reads = int(thin) + int(arrive)
+    raw_daily = _stream(daily_generator, rows.size * reads) if reads else _NO_RAW
+    raw_post = _stream(post_generator, rows.size + columns)
+    settled = np.empty_like(rows)
+    engaged = np.empty_like(rows)
+    buyers = np.empty((1, columns), dtype=np.int64)
+    revenue = np.empty(columns)
+    shares = share_rate is not None
+    followers = np.empty((groups, columns)) if shares else _NO_MEANS
+    bound = _post(
+        raw_daily,
+        raw_post,
+        rows,
+        chances,
+        means,
+        thin,
+        arrive,
+        _chances(engaged_chance, columns),
+        _chances(buying_chance, columns),
+        _chances(order_value, columns),
+        _chances(share_rate if shares else 0.0, columns),
+        np.ascontiguousarray(split, dtype=np.float64),
+        shares,
+        settled,
+        engaged,
+        buyers,
+        revenue,
+        earned,
+        _NO_ROW if daily is None else daily,
+        daily is not None,
+        followers,
+    )
+    return settled, engaged, revenue, followers if shares else None, float(bound)
+
+
+def capture(
+    generator: np.random.Generator,
+    engaged: np.ndarray,
+    rate: np.ndarray | float,
+    base: np.ndarray,
+    cost: np.ndarray,
+    cost_per_capture: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A capture in one call: exactly :func:`binomial` of ``engaged``, then the join.
+
+    Args:
+        generator: the capture's stream.
+        engaged: a post's engaged people ``(ndarray[groups, replications])``.
+        rate: the capture rate, one for all or one a replication.
+        base: the target's people, just drawn ``(ndarray[groups, replications])``.
+        cost: the target's cost row, to which each captured person's cost is added.
+        cost_per_capture: ``ndarray[replications]``.
+
+    Returns:
+        the people captured (``engaged``'s shape) and the target's people with them.
+    """
+    rows = _grid(engaged, engaged.shape, np.int64)
+    joined = np.empty_like(rows)
+    joined_base = np.empty_like(base)
+    _capture(
+        _stream(generator, rows.size),
+        rows,
+        _chances(rate, rows.shape[1]),
+        base,
+        cost,
+        _chances(cost_per_capture, rows.shape[1]),
+        joined,
+        joined_base,
+    )
+    return joined, joined_base

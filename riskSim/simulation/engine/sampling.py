@@ -59,6 +59,11 @@ class RandomSampler:
     def __init__(self, generator: np.random.Generator) -> None:
         self._generator = generator
 
+    @property
+    def generator(self) -> np.random.Generator:
+        """The stream itself, for kernels that draw from several streams in one call."""
+        return self._generator
+
     def binomial(self, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         """``Bin(n, p)``; callers keep ``p`` in [0, 1] (products and clipped sums of rates)."""
         return draws.binomial(self._generator, n, p)

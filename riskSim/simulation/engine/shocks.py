@@ -31,12 +31,21 @@ def _and(first: Mask, second: Mask) -> Mask:
 class ShockTimeline:
     """The shocks of one world, seen from one strategy (which decides the responses)."""
 
-    def __init__(self, plan: BatchPlan, strategy: CompiledStrategy, *, shocked: bool) -> None:
+    def __init__(
+        self,
+        plan: BatchPlan,
+        strategy: CompiledStrategy,
+        *,
+        shocked: bool,
+        skipped: frozenset[int] = frozenset(),
+    ) -> None:
+        """``skipped``: indices of shocks left out (fees booked without playing the world)."""
         self.strategy = strategy
         self.by_channel: list[dict[str, list[CompiledShock]]] = [{} for _ in plan.channels]
         if shocked:
             for shock in plan.shocks:
-                self.by_channel[shock.channel].setdefault(shock.type, []).append(shock)
+                if shock.index not in skipped:
+                    self.by_channel[shock.channel].setdefault(shock.type, []).append(shock)
 
     def _of(self, channel: int, kind: str) -> list[CompiledShock]:
         return self.by_channel[channel].get(kind, [])

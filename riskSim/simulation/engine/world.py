@@ -17,12 +17,13 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from riskSim.errors import InvalidInputError
 from riskSim.simulation.compile import BatchPlan, ChannelParams, CompiledCapture, CompiledStrategy
+from riskSim.simulation.engine import draws
 from riskSim.simulation.engine.audience import LazyCount, Rate
 from riskSim.simulation.engine.clock import Clock
 from riskSim.simulation.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
@@ -68,12 +69,16 @@ class ChannelSeries:
     """One channel's share of a world's series, kept so another world can swap it.
 
     Attributes:
-        daily_revenue: ``ndarray[horizon_days, replications]``.
+        daily_revenue: days ``first_day ..`` of the horizon,
+            ``ndarray[horizon_days - first_day, replications]`` (before the first
+            day the worlds that swap it are alike, so it is not kept).
         weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
+        first_day: the first day kept.
     """
 
     daily_revenue: np.ndarray
     weekly_audience: np.ndarray
+    first_day: int = 0
 
 
 @dataclass
@@ -88,6 +93,10 @@ class WorldRecord:
         weekly_rented_audience, weekly_owned_audience: sums over replications at
             each week's last daily update, ``ndarray[weeks]``.
         series: the tracked channels' own daily revenue and weekly audience.
+        joins: per recorded capture (by its index in the strategy), the people it
+            drew into its target at each post from ``recorded_from`` on, ``(t,
+            ndarray[groups, replications] of int32)``: a shocked world that does not
+            play the capture's source replays them (see ``feeds`` of :func:`simulate_world`).
     """
 
     revenue: np.ndarray
@@ -99,12 +108,57 @@ class WorldRecord:
     weekly_rented_audience: np.ndarray
     weekly_owned_audience: np.ndarray
     series: dict[int, ChannelSeries]
+    joins: dict[int, list[tuple[float, np.ndarray]]] = field(default_factory=dict)
 
 
 def _uniform(values: np.ndarray) -> Rate:
     """One float when every replication has the same value: scalar arithmetic is cheaper."""
     first = float(values[0])
     return first if bool(np.all(values == first)) else values
+
+
+def _groups(plan: BatchPlan, strategy: CompiledStrategy) -> list[int]:
+    """Rows of each channel's people: 1 where nobody can ever be anything but a prospect.
+
+    Everyone is a prospect in a channel whose target share and growth target
+    share are 1 for every replication and into which only such channels capture
+    (captured people keep their status): its "others" row would stay 0 for
+    ever, so it is not kept, and a post or a reading draws half the variates.
+    Expected-value mode keeps both rows (its figures never change).
+    """
+    if plan.deterministic:
+        return [2] * len(plan.channels)
+    single = {
+        index
+        for index, channel in enumerate(plan.channels)
+        if bool(np.all(channel.target_share == 1.0))
+        and bool(np.all(channel.growth_target_share == 1.0))
+    }
+    changed = True
+    while changed:
+        changed = False
+        for capture in strategy.captures:
+            if capture.target in single and capture.source not in single:
+                single.discard(capture.target)
+                changed = True
+    return [1 if index in single else 2 for index in range(len(plan.channels))]
+
+
+def _compact(joined: np.ndarray) -> np.ndarray:
+    """Whole people in the smallest integers that hold them (a recorded capture's joins).
+
+    Most posts capture a handful of people, so these are mostly bytes.
+    """
+    if joined.dtype != np.int64:
+        return joined.copy()
+    most = int(joined.max()) if joined.size else 0
+    for dtype in _COMPACT_TYPES:
+        if most <= np.iinfo(dtype).max:
+            return joined.astype(dtype)
+    return joined.copy()
+
+
+_COMPACT_TYPES = (np.int8, np.int16, np.int32)
 
 
 def _status_split(target_share: np.ndarray) -> np.ndarray:
@@ -128,10 +182,14 @@ class _World:
         start: WorldState | None = None,
         channels: tuple[int, ...] | None = None,
         tracked: tuple[int, ...] = (),
+        skipped: frozenset[int] = frozenset(),
+        series_from: int = 0,
+        recorded: tuple[int, ...] = (),
+        feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
     ) -> None:
         self.plan = plan
         self.strategy = strategy
-        self.timeline = ShockTimeline(plan, strategy, shocked=shocked)
+        self.timeline = ShockTimeline(plan, strategy, shocked=shocked, skipped=skipped)
         self.start_time = 0.0 if start is None else start.time
         self.clock = Clock(initial_time=self.start_time)
         self.played = tuple(range(len(plan.channels))) if channels is None else channels
@@ -154,7 +212,11 @@ class _World:
             for capture in strategy.captures
         ]
         dtype = self.post_samplers[0].dtype if self.post_samplers else np.float64
-        self.people = [self._initial_people(channel, dtype) for channel in plan.channels]
+        self.groups = _groups(plan, strategy)
+        self.people = [
+            self._initial_people(channel, dtype, groups)
+            for channel, groups in zip(plan.channels, self.groups, strict=True)
+        ]
         self.rented = np.array([channel.kind == "rented" for channel in plan.channels])
         weeks = math.ceil(horizon / DAYS_PER_WEEK)
         self.record = WorldRecord(
@@ -162,15 +224,25 @@ class _World:
             cost=np.zeros((channel_count, size)),
             fees=np.zeros((channel_count, size)),
             audience_end=np.zeros((channel_count, size)),
-            daily_revenue=np.zeros((horizon, size)),
+            # A world playing only some channels is read through its channels' series
+            # (see divergence.assemble): it keeps no whole-world daily revenue.
+            daily_revenue=np.zeros((horizon, size)) if channels is None else _NOT_TAKEN_OVER,
             weekly_rented_revenue=np.zeros(weeks),
             weekly_rented_audience=np.zeros(weeks),
             weekly_owned_audience=np.zeros(weeks),
             series={
-                channel: ChannelSeries(np.zeros((horizon, size)), np.zeros(weeks))
+                channel: ChannelSeries(
+                    np.zeros((horizon - series_from, size)), np.zeros(weeks), series_from
+                )
                 for channel in tracked
             },
+            joins={index: [] for index in recorded},
         )
+        self.recorded_from = float(series_from)
+        self.keeps_daily = channels is None
+        self.fused = not plan.deterministic
+        """Posts draw and sum in one compiled call (random mode; the same numbers)."""
+        self.feeds = feeds or {}
         reach_keep = [np.ones(size) for _ in plan.channels]
         for capture in strategy.captures:
             active = capture.rate > 0
@@ -199,9 +271,13 @@ class _World:
         self.order_value = [_uniform(channel.order_value) for channel in plan.channels]
         self.share_rate = [_uniform(channel.share_rate) for channel in plan.channels]
         self.follower_split = [
-            _status_split(channel.growth_target_share) for channel in plan.channels
+            _status_split(channel.growth_target_share)[:groups]
+            for channel, groups in zip(plan.channels, self.groups, strict=True)
         ]
         self.captures_from = self._captures_by_source()
+        self.capture_rates = [_uniform(capture.rate) for capture in strategy.captures]
+        self.capture_costs = [_uniform(capture.cost_per_capture) for capture in strategy.captures]
+        self.production_cost = [_uniform(channel.production_cost) for channel in plan.channels]
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
         self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
         self.exodus = [
@@ -210,8 +286,10 @@ class _World:
         ]
         self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
         self.inflow: list[Rate] = [
-            _status_split(channel.growth_target_share) * channel.daily_growth if grows else 0.0
-            for channel, grows in zip(plan.channels, self.grows, strict=True)
+            _status_split(channel.growth_target_share)[:groups] * channel.daily_growth
+            if grows
+            else 0.0
+            for channel, grows, groups in zip(plan.channels, self.grows, self.groups, strict=True)
         ]
         self.advertises = [bool(np.any(channel.ad_budget_per_day > 0)) for channel in plan.channels]
         self.pays_members = [
@@ -254,11 +332,11 @@ class _World:
             generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
         )
 
-    def _initial_people(self, channel: ChannelParams, dtype: type) -> LazyCount:
+    def _initial_people(self, channel: ChannelParams, dtype: type, groups: int) -> LazyCount:
         audience, prospects = channel.audience, channel.audience * channel.target_share
         if dtype is not np.float64:
             audience, prospects = np.rint(audience), np.rint(prospects)
-        return LazyCount(np.stack([prospects, audience - prospects]).astype(dtype))
+        return LazyCount(np.stack([prospects, audience - prospects])[:groups].astype(dtype))
 
     def _catch_up(self, channel: int) -> LazyCount:
         """The channel's people, aged by every daily update since they were last read.
@@ -284,12 +362,13 @@ class _World:
 
     def _earn(self, channel: int, day: int, revenue: np.ndarray) -> None:
         self.record.revenue[channel] += revenue
-        self.record.daily_revenue[day] += revenue
+        if self.keeps_daily:
+            self.record.daily_revenue[day] += revenue
         if self.rented[channel]:
             self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
         series = self.record.series.get(channel)
-        if series is not None:
-            series.daily_revenue[day] += revenue
+        if series is not None and day >= series.first_day:
+            series.daily_revenue[day - series.first_day] += revenue
 
     # --- posting ---------------------------------------------------------
 
@@ -335,6 +414,42 @@ class _World:
                 continue
             self._post(channel, t, mask)
 
+    def _post_fused(self, channel: int, t: float) -> None:
+        """:meth:`_post` for every replication in one compiled call (same draws, same sums)."""
+        people = self._catch_up(channel)
+        survival, arrivals = people.pending()
+        reach = self.base_reach[channel] * self.timeline.reach_factor(channel, t)
+        engage = reach * self.engagement[channel]
+        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
+        day = int(t)
+        shares = self.shares[channel]
+        settled, engaged, revenue, followers, bound = draws.post(
+            self.daily_samplers[channel].generator,  # type: ignore[attr-defined]
+            self.post_samplers[channel].generator,  # type: ignore[attr-defined]
+            people.base,
+            survival,
+            arrivals,
+            engage,
+            buy,
+            self.order_value[channel],
+            self.share_rate[channel] if shares else None,
+            self.follower_split[channel],
+            self.record.revenue[channel],
+            self.record.daily_revenue[day] if self.keeps_daily else None,
+        )
+        people.drawn(settled)
+        if self.rented[channel]:
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
+        series = self.record.series.get(channel)
+        if series is not None and day >= series.first_day:
+            series.daily_revenue[day - series.first_day] += revenue
+        self._pay_for_post(channel, t, None)
+        if followers is not None:
+            if bound > AUDIENCE_LIMIT:
+                self._check_growth(channel, t, engaged.sum(axis=0) * self.share_rate[channel])
+            people.drawn(settled, followers)  # 0 + followers: what arrive() adds
+        self._capture(channel, t, engaged)
+
     def _post(self, channel: int, t: float, mask: Mask) -> None:
         sampler = self.post_samplers[channel]
         people = self._settle(channel)
@@ -350,6 +465,9 @@ class _World:
         if mask is not None:
             people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
+        if needs_engaged and mask is None and self.fused:
+            self._post_fused(channel, t)
+            return
         if not needs_engaged:
             # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
             buyers = sampler.binomial(people[PROSPECTS], engage * buy)
@@ -391,7 +509,7 @@ class _World:
     def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
         """Production cost and the platform's fee, for the replications that posted."""
         fee = self.timeline.fee(channel, t)
-        per_post = self.plan.channels[channel].production_cost + fee
+        per_post = self.production_cost[channel] + fee
         if mask is None:
             self.record.cost[channel] += per_post
             if not isinstance(fee, float) or fee != 0.0:
@@ -402,19 +520,69 @@ class _World:
 
     def _capture(self, channel: int, t: float, engaged: np.ndarray) -> None:
         """Engaged people who also join an owned channel, keeping their prospect status."""
-        for capture, sampler in self.captures_from[channel]:
+        for index, capture, sampler in self.captures_from[channel]:
             if self.strategy.evacuate:
                 evacuating = self.timeline.evacuating(channel, t)
                 boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
                 rate: Rate = np.clip(capture.rate * boost, 0.0, 1.0)
             else:
-                rate = _uniform(capture.rate)  # rates are in [0, 1]: nothing to clip
-            joined = sampler.binomial(engaged, rate)
-            target_alive = self.timeline.alive(capture.target, t)
-            if target_alive is not None:
-                joined = joined * target_alive
-            self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
-            self.record.cost[capture.target] += joined.sum(axis=0) * capture.cost_per_capture
+                rate = self.capture_rates[index]  # rates are in [0, 1]: nothing to clip
+            if self.fused and self.timeline.alive(capture.target, t) is None:
+                joined = self._capture_fused(index, capture, sampler, engaged, rate)
+            else:
+                joined = sampler.binomial(engaged, rate)
+                self._join(index, capture, t, joined)
+            joins = self.record.joins.get(index)
+            if joins is not None and t >= self.recorded_from:
+                joins.append((t, _compact(joined)))
+
+    def _capture_fused(
+        self,
+        index: int,
+        capture: CompiledCapture,
+        sampler: Sampler,
+        engaged: np.ndarray,
+        rate: Rate,
+    ) -> np.ndarray:
+        """The capture's draw and :meth:`_join` in one compiled call (the same numbers)."""
+        target = self._catch_up(capture.target)
+        base = target.settle(self.daily_samplers[capture.target])
+        joined, target.base = draws.capture(
+            sampler.generator,  # type: ignore[attr-defined]
+            engaged,
+            rate,
+            base,
+            self.record.cost[capture.target],
+            self.capture_costs[index],
+        )
+        return joined
+
+    def _join(self, index: int, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
+        """Captured people join the capture's target, which pays for them."""
+        target_alive = self.timeline.alive(capture.target, t)
+        if target_alive is not None:
+            joined = joined * target_alive
+        if joined.shape[0] < self.groups[capture.target]:
+            joined = np.concatenate([joined, np.zeros_like(joined)])  # prospects only
+        self._catch_up(capture.target).add(joined, self.daily_samplers[capture.target])
+        self.record.cost[capture.target] += joined.sum(axis=0) * self.capture_costs[index]
+
+    def feeding(self, source: int, indices: list[int]) -> Iterator[object]:
+        """Replay what the captures ``indices`` from an unplayed ``source`` drew in the calm world.
+
+        The source plays as in the calm world (no shock changes it, and nothing
+        flows back into it), so its captures draw the same people there; they
+        join here at the source's post times, in the same order as its posts.
+        """
+        captures = [self.strategy.captures[index] for index in indices]
+        joined_dtype = self.post_samplers[source].dtype
+        for entries in zip(*(self.feeds[index] for index in indices), strict=True):
+            t = entries[0][0]
+            if t < self.start_time:
+                continue
+            yield self.clock.wake(t, 1 + source)
+            for index, capture, (_, joined) in zip(indices, captures, entries, strict=True):
+                self._join(index, capture, t, joined.astype(joined_dtype))
 
     # --- shocks ------------------------------------------------------------
 
@@ -497,19 +665,34 @@ class _World:
         """Take over a calm world's state at the moment the worlds can first differ."""
         copied = copy.deepcopy(state)
         self.people, self.record = copied.people, copied.record
-        self.record.daily_revenue = np.zeros((self.plan.horizon_days, self.plan.size))
+        self.record.daily_revenue = (
+            np.zeros((self.plan.horizon_days, self.plan.size))
+            if self.keeps_daily
+            else _NOT_TAKEN_OVER
+        )
+        for series in self.record.series.values():
+            # the state kept only the days up to its own (the later ones were all 0)
+            kept = series.daily_revenue
+            days = self.plan.horizon_days - series.first_day
+            series.daily_revenue = np.zeros((days, self.plan.size))
+            series.daily_revenue[: kept.shape[0]] = kept
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.paid_samplers = copied.paid_samplers
         self.capture_samplers = copied.capture_samplers
         self.aged_to = copied.aged_to  # days_done is the same: ceil of the time taken over
         self.captures_from = self._captures_by_source()
 
-    def _captures_by_source(self) -> list[list[tuple[CompiledCapture, Sampler]]]:
-        """Each channel's captures with their samplers, so a post finds its own at once."""
-        pairs = list(zip(self.strategy.captures, self.capture_samplers, strict=True))
+    def _captures_by_source(self) -> list[list[tuple[int, CompiledCapture, Sampler]]]:
+        """Each channel's captures (index, capture, sampler), so a post finds its own at once."""
+        triples = [
+            (index, capture, sampler)
+            for index, (capture, sampler) in enumerate(
+                zip(self.strategy.captures, self.capture_samplers, strict=True)
+            )
+        ]
         return [
-            [(capture, sampler) for capture, sampler in pairs if capture.source == index]
-            for index in range(len(self.plan.channels))
+            [triple for triple in triples if triple[1].source == channel]
+            for channel in range(len(self.plan.channels))
         ]
 
     def _snapshot(self) -> WorldState:
@@ -521,8 +704,18 @@ class _World:
             people=self.people,
             # A resumed world's whole-world daily revenue is never read (assemble takes
             # the played channels' own series), so it is not copied: the resumed world
-            # starts a fresh one (see _resume). The rest is small beside it.
-            record=replace(self.record, daily_revenue=_NOT_TAKEN_OVER),
+            # starts a fresh one (see _resume). The rest is small beside it. Joins
+            # recorded so far are for other worlds, never taken over.
+            record=replace(
+                self.record,
+                daily_revenue=_NOT_TAKEN_OVER,
+                joins={},
+                series={
+                    channel: replace(series, daily_revenue=series.daily_revenue[:days])
+                    for channel, series in self.record.series.items()
+                    for days in [max(0, math.floor(self.clock.now) + 1 - series.first_day)]
+                },
+            ),
             post_samplers=self.post_samplers,
             daily_samplers=self.daily_samplers,
             paid_samplers=self.paid_samplers,
@@ -537,8 +730,14 @@ class _World:
         shocks'), so a shocked world resumed from it replays nothing twice.
         """
         self.clock.process(self.shocks())
-        for channel in self.played:
-            self.clock.process(self.posting(channel))
+        fed_by: dict[int, list[int]] = {}
+        for index in sorted(self.feeds):
+            fed_by.setdefault(self.strategy.captures[index].source, []).append(index)
+        for channel in range(len(self.plan.channels)):
+            if channel in self.played:
+                self.clock.process(self.posting(channel))
+            elif channel in fed_by:
+                self.clock.process(self.feeding(channel, fed_by[channel]))
         self.clock.process(self.daily())
         states: dict[float, WorldState] = {}
         for split in sorted(set(splits)):
@@ -575,6 +774,10 @@ def simulate_world(
     channels: tuple[int, ...] | None = None,
     tracked: tuple[int, ...] = (),
     splits: tuple[float, ...] = (),
+    skipped: frozenset[int] = frozenset(),
+    series_from: int = 0,
+    recorded: tuple[int, ...] = (),
+    feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
 ) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
@@ -587,6 +790,23 @@ def simulate_world(
         channels: play only these channels (closed under captures); all by default.
         tracked: keep these channels' own series in ``record.series``.
         splits: also return the state just before each of these times.
+        skipped: shocks left out of the shocked world (fees booked without playing).
+        series_from: the first day of the tracked channels' daily revenue kept,
+            and of the joins recorded.
+        recorded: captures whose joins to keep in ``record.joins``.
+        feeds: joins of captures from channels not played here, recorded in the
+            calm world, replayed at their times.
     """
-    world = _World(plan, strategy, shocked=shocked, start=start, channels=channels, tracked=tracked)
+    world = _World(
+        plan,
+        strategy,
+        shocked=shocked,
+        start=start,
+        channels=channels,
+        tracked=tracked,
+        skipped=skipped,
+        series_from=series_from,
+        recorded=recorded,
+        feeds=feeds,
+    )
     return world.run(splits)
