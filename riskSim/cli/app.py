@@ -7,16 +7,19 @@ file and field, no traceback), 130 for an interrupt, 1 for anything else.
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated, NoReturn
 
+import click
 import typer
 from rich.console import Console
 
-from riskSim.errors import InvalidInputError, OutputError
+from riskSim.errors import InvalidInputError, OutputError, RiskSimError
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -25,6 +28,7 @@ __all__ = [
     "Scheduler",
     "app",
     "fail",
+    "internal_error",
     "main",
     "stderr",
     "stdout",
@@ -110,10 +114,26 @@ def user_errors() -> Iterator[None]:
         count = len(error.problems)
         heading = "invalid input" if count == 1 else f"invalid input ({count} problems)"
         fail(f"error: {heading}; nothing was written.\n{error.render()}", EXIT_INVALID)
-    except OutputError as error:
+    except (OutputError, RiskSimError) as error:
         fail(f"error: {error}", 1)
     except KeyboardInterrupt:
         fail("interrupted: nothing was written; earlier outputs are intact.", EXIT_INTERRUPTED)
+    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        raise
+    except Exception as error:  # the last resort: a bug, never a traceback (issue 15)
+        fail(internal_error(error), 1)
+
+
+def internal_error(error: BaseException) -> str:
+    """One line for an exception riskSim did not expect; the traceback with RISKSIM_DEBUG=1."""
+    if os.environ.get("RISKSIM_DEBUG") == "1":
+        stderr.print("".join(traceback.format_exception(error)), markup=False, end="")
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return (
+        f"error: internal error: {type(error).__name__}: {text} "
+        "(please report it; RISKSIM_DEBUG=1 shows the traceback)"
+    )
 
 
 def main() -> None:
@@ -123,6 +143,9 @@ def main() -> None:
     except KeyboardInterrupt:
         stderr.print("interrupted: nothing was written; earlier outputs are intact.")
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # raised outside user_errors (option parsing, say)
+        stderr.print(internal_error(error), markup=False, soft_wrap=True)
+        sys.exit(1)
 
 
 @app.callback()

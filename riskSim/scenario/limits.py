@@ -133,6 +133,13 @@ def _smallest(value: Any) -> float:
     return float(low) if math.isfinite(low) else float(value.mean())
 
 
+def _fits(value: float) -> str:
+    """The largest value that fits, rounded down so that it does fit."""
+    if value >= 1:
+        return f"{math.floor(value * 10) / 10:,.1f}".removesuffix(".0")
+    return f"{value:.6g}"
+
+
 def _short(name: str) -> str:
     return name if len(name) <= MAX_NAME_CHARS else name[:20] + "..."
 
@@ -196,7 +203,7 @@ def limit_problems(scenario: Scenario) -> list[tuple[str, str]]:
                     f"{where}.daily_growth",
                     f"{growth:,.6g} new followers a day for {horizon:,} days would take the "
                     f"audience past {MAX_AUDIENCE:,.0f} people (more than use the internet, "
-                    f"a hundred times over); at most {most:,.6g} a day fit",
+                    f"a hundred times over); at most {_fits(most)} a day fit",
                 )
             )
         budget = _largest(channel.ad_budget_per_day)
@@ -218,7 +225,7 @@ def limit_problems(scenario: Scenario) -> list[tuple[str, str]]:
                         f"{where}.ad_budget_per_day",
                         f"{budget:,.6g} a day at a cost per thousand of {cpm:.6g} buys "
                         f"{impressions:,.3g} impressions a day, more than the "
-                        f"{MAX_DAILY_IMPRESSIONS:,.0f} a run can count; at most {most:,.6g} "
+                        f"{MAX_DAILY_IMPRESSIONS:,.0f} a run can count; at most {_fits(most)} "
                         "a day fit at this cpm",
                     )
                 )
