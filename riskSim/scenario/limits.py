@@ -62,8 +62,9 @@ MAX_TEXT_CHARS = 10_000
 MAX_SOURCE_CHARS = 1_000
 """One entry of ``sources``: a citation."""
 
-MAX_HORIZON_DAYS = 36_500
-"""A century: longer than any platform has existed; each day is a step of the clock."""
+MAX_HORIZON_DAYS = 7_300
+"""Twenty years: longer than any platform has kept its rules; each day is a step of the
+simulation in every world (twenty years of one replication take about ten seconds)."""
 MAX_POSTS_PER_WEEK = 1_000
 """A post every ten minutes, day and night; each post is an event of the simulation."""
 MAX_POSTS_PER_CHANNEL = 100_000
@@ -84,7 +85,7 @@ MAX_SWEEP_REPLICATIONS = 10_000_000
 """Replications summed over a sweep's points: its budget in evaluations."""
 
 REASONS: dict[str, str] = {
-    "horizon_days": f"at most {MAX_HORIZON_DAYS:,} days (a century; every day is a step "
+    "horizon_days": f"at most {MAX_HORIZON_DAYS:,} days (twenty years; every day is a step "
     "of the simulation)",
     "posts_per_week": f"at most {MAX_POSTS_PER_WEEK:,} a week (a post every ten minutes, "
     "day and night; every post is an event of the simulation)",

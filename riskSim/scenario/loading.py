@@ -37,6 +37,8 @@ __all__ = [
     "parse_override",
     "read_bounded",
     "read_yaml",
+    "shown_key",
+    "shown_value",
     "scenario_to_yaml",
     "validate_data",
 ]
@@ -60,6 +62,13 @@ class _StrictLoader(yaml.SafeLoader):
     """
 
     _depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 (PyYAML's name)
+        # The scanner reads a flow collection ('[[[[...') ahead of the composer, in
+        # quadratic time: refuse it at the bracket that goes too deep.
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise _TooDeepError(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
@@ -87,12 +96,16 @@ def _shown_key(key: object) -> str:
 
 def _shown_value(value: object) -> str:
     """A value as an error message may show it: short ones quoted, long text only measured."""
-    if isinstance(value, str) and len(value) > 40:
+    if isinstance(value, str) and len(value) > 24:
         return f"a text of {len(value):,} characters"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     shown = repr(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+shown_key = _shown_key
+shown_value = _shown_value
 
 
 def _shown_problem(problem: str) -> str:

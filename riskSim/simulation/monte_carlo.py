@@ -6,12 +6,25 @@ and hands the batches to a runner. No files, terminal or charts.
 
 from __future__ import annotations
 
+import math
 import os
 
 from riskSim.errors import InvalidInputError
-from riskSim.results.records import ResultsBuilder, SimulationResults, bytes_per_replication
+from riskSim.results.records import (
+    WEEKLY_QUANTILE_REPLICATIONS,
+    ResultsBuilder,
+    SimulationResults,
+    bytes_per_replication,
+)
 from riskSim.scenario import Scenario
-from riskSim.simulation.runners import ProgressCallback, batch_sizes, default_workers, run_batches
+from riskSim.simulation.runners import (
+    BATCH_SIZE,
+    ProgressCallback,
+    batch_sizes,
+    default_workers,
+    run_batches,
+)
+from riskSim.units import DAYS_PER_WEEK
 
 __all__ = ["available_memory", "check_memory", "simulate"]
 
@@ -54,7 +67,7 @@ def simulate(
         raise ValueError(f"seed(={root_seed}) must be >= 0.")
     if deterministic:
         count = 1
-    check_memory(scenario, count)
+    check_memory(scenario, count, workers=processes)
     sizes = batch_sizes(count)
     builder = ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
     run_batches(
@@ -86,23 +99,67 @@ def available_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def check_memory(scenario: Scenario, replications: int) -> None:
-    """Refuse a run whose per-replication totals cannot fit in memory.
+def run_bytes(scenario: Scenario, replications: int, horizon_days: int, workers: int) -> float:
+    """An upper bound of a run's peak memory, in bytes.
+
+    The per-replication totals (:func:`bytes_per_replication`), the weekly
+    revenue kept for quantiles (weeks x up to 20,000 replications per world),
+    and the engine's daily arrays of every batch in flight: each world of each
+    strategy keeps ``ndarray[horizon_days, batch]`` of revenue for the whole
+    world and for each channel until the batch is reduced.
+    """
+    worlds = 2 * len(scenario.strategies)
+    weeks = math.ceil(horizon_days / DAYS_PER_WEEK)
+    kept = min(replications, WEEKLY_QUANTILE_REPLICATIONS + BATCH_SIZE)
+    batch = min(replications, BATCH_SIZE)
+    in_flight = min(workers, math.ceil(replications / BATCH_SIZE))
+    daily = in_flight * worlds * (1 + len(scenario.channels)) * horizon_days * batch * 8
+    return MEMORY_HEADROOM * (
+        replications * bytes_per_replication(scenario) + worlds * weeks * kept * 8 + daily
+    )
+
+
+def check_memory(scenario: Scenario, replications: int, *, workers: int = 1) -> None:
+    """Refuse a run that cannot fit in memory (see :func:`run_bytes`).
 
     Raises:
-        InvalidInputError: naming ``replications``, how much the run needs and
-            the most that fits.
+        InvalidInputError: naming ``replications`` (or ``horizon_days`` when one
+            replication is already too long), how much the run needs and the
+            most that fits.
     """
-    per_replication = bytes_per_replication(scenario) * MEMORY_HEADROOM
+    horizon = scenario.horizon_days
     available = available_memory()
-    if replications * per_replication <= 0.8 * available:
+    budget = 0.8 * available
+    need = run_bytes(scenario, replications, horizon, workers)
+    if need <= budget:
         return
-    most = int(0.8 * available / per_replication)
+    if run_bytes(scenario, 1, horizon, workers) > budget:
+        low, high = 1, horizon  # the longest horizon one replication fits in
+        while low < high:
+            middle = (low + high + 1) // 2
+            if run_bytes(scenario, 1, middle, workers) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        raise InvalidInputError.single(
+            "horizon_days",
+            "",
+            f"{horizon:,} days of this scenario need about {need / 1e9:,.1f} GB of memory, "
+            f"more than the {available / 1e9:,.1f} GB available; at most {low:,} days fit",
+        )
+    low, high = 1, replications  # the most replications that fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if run_bytes(scenario, middle, horizon, workers) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    most = low
     raise InvalidInputError.single(
         "--replications",
         "",
-        f"{replications:,} replications of this scenario need about "
-        f"{replications * per_replication / 1e9:,.1f} GB of memory, more than the "
+        f"{replications:,} replications of {horizon:,} days of this scenario need about "
+        f"{need / 1e9:,.1f} GB of memory, more than the "
         f"{available / 1e9:,.1f} GB available; run at most {most:,} at a time (several runs "
         "with different --seed values give independent replications to pool), or fewer "
         "strategies per run",

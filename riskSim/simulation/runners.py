@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import signal
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -213,6 +214,7 @@ def _run_on_dask(
                     )
                 client = Client(cluster)
             else:
+                _probe(scheduler)
                 client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError, ValueError, TypeError) as error:  # tls:// with no certificates
         if cluster is not None:
@@ -248,7 +250,8 @@ def _run_on_dask(
             except (OSError, TimeoutError, CancelledError) as error:
                 raise ClusterError(
                     f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
-                    f"batches ({type(error).__name__}); nothing was written"
+                    f"batches ({type(error).__name__}); nothing was written, earlier outputs "
+                    "are intact"
                 ) from None
     finally:
         with _quiet_dask(), suppress(Exception):
@@ -258,10 +261,41 @@ def _run_on_dask(
                 cluster.close(timeout=5)
 
 
+def _probe(address: str) -> None:
+    """Reach the scheduler's port and, over plain TCP, hear its first bytes.
+
+    distributed's ``Client`` waits forever on a port that accepts and never
+    speaks, whatever its timeout; a Dask scheduler greets every connection at
+    once, so silence within :data:`CONNECT_TIMEOUT` means it is not one.
+
+    Raises:
+        OSError, TimeoutError: unreachable, or silent.
+    """
+    match = _ADDRESS.fullmatch(address)
+    assert match is not None  # check_scheduler ran
+    scheme, host, port = match.group(1), match.group(2).strip("[]"), int(match.group(3))
+    with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT) as connection:
+        if scheme == "tcp":
+            connection.settimeout(CONNECT_TIMEOUT)
+            try:
+                greeting = connection.recv(1)
+            except TimeoutError:
+                raise TimeoutError(
+                    "it accepted the connection but never answered (is it a Dask scheduler?)"
+                ) from None
+            if not greeting:
+                raise ConnectionError("it closed the connection (is it a Dask scheduler?)")
+
+
 @contextmanager
 def _quiet_dask() -> Iterator[None]:
     """Dask logs tracebacks of its own when a scheduler goes away; the run reports it once."""
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in ("distributed", "tornado", "asyncio")
+    ]
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio", *names)]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
