@@ -9,18 +9,21 @@ file and field, no traceback), 130 for an interrupt (SIGINT), 143 for SIGTERM,
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import click
 import typer
 from rich.console import Console
 
-from riskSim.errors import InvalidInputError, OutputError, Terminated
+from riskSim.errors import InvalidInputError, OutputError, RiskSimError, Terminated
 from riskSim.outputs.folder import CHART_FORMATS, EMPTY_OUT_MESSAGE, FORCE_HELP
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "Scheduler",
     "app",
     "fail",
+    "internal_error",
     "main",
     "out_folder",
     "stderr",
@@ -131,16 +135,32 @@ def user_errors() -> Iterator[None]:
         count = len(error.problems)
         heading = "invalid input" if count == 1 else f"invalid input ({count} problems)"
         fail(f"error: {heading}; nothing was written.\n{error.render()}", EXIT_INVALID)
-    except OutputError as error:
+    except (OutputError, RiskSimError) as error:
         fail(f"error: {error}", 1)
     except Terminated:
         fail(TERMINATED, EXIT_TERMINATED)
     except KeyboardInterrupt:
         fail(INTERRUPTED, EXIT_INTERRUPTED)
+    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        raise
+    except Exception as error:  # the last resort: a bug, never a traceback (issue 15)
+        fail(internal_error(error), 1)
 
 
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated
+
+
+def internal_error(error: BaseException) -> str:
+    """One line for an exception riskSim did not expect; the traceback with RISKSIM_DEBUG=1."""
+    if os.environ.get("RISKSIM_DEBUG") == "1":
+        stderr.print("".join(traceback.format_exception(error)), markup=False, end="")
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return (
+        f"error: internal error: {type(error).__name__}: {text} "
+        "(please report it; RISKSIM_DEBUG=1 shows the traceback)"
+    )
 
 
 def main() -> None:
@@ -154,6 +174,9 @@ def main() -> None:
     except KeyboardInterrupt:
         stderr.print(INTERRUPTED, markup=False)
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # raised outside user_errors (option parsing, say)
+        stderr.print(internal_error(error), markup=False, soft_wrap=True)
+        sys.exit(1)
 
 
 @app.callback()

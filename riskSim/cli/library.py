@@ -88,6 +88,10 @@ def new(
             "or '.', starting with a letter or digit.",
             EXIT_INVALID,
         )
+    if path.is_dir():
+        fail(f"error: {path} is a folder; give the path of a .yaml file to write.", EXIT_INVALID)
+    if path.exists() and not path.is_file():
+        fail(f"error: {path} is not a regular file (a FIFO or device?); not writing.", EXIT_INVALID)
     if path.exists() and not force:
         fail(f"error: {path} already exists; use --force to overwrite it.", EXIT_INVALID)
     if not path.parent.is_dir():
@@ -105,14 +109,22 @@ def new(
             owned=channels.get("owned") if scenario else None,
             scenario=str(scenario) if scenario else "SCENARIO.yaml",
         )
-        path.write_text(text, encoding="utf-8")
+        _write(path, text)
         shown = scenario if scenario else "SCENARIO.yaml"
         stdout.print(f"Wrote {path} (team file). Next: risksim workshop {shown} {path}")
         return
     if scenario is not None:
         fail("error: --scenario goes with --template team.", EXIT_INVALID)
-    path.write_text(render_template(template.value, slug), encoding="utf-8")
+    _write(path, render_template(template.value, slug))
     stdout.print(f"Wrote {path} ({template.value} template). Next: risksim run {path}")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a new file, an unwritable folder or a full disk being one line, exit 1."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"error: cannot write {path}: {error.strerror}", 1)
 
 
 @app.command()

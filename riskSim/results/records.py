@@ -65,6 +65,17 @@ weeks x replications; means still use every replication.
 """
 
 
+def _at_least_zero(values: np.ndarray) -> np.ndarray:
+    """Revenue, costs, fees and audiences are never negative (the design's figures).
+
+    A shocked world swaps a channel's daily revenue and weekly sums in by
+    difference from the calm world (``riskSim.simulation.engine.divergence``),
+    which can leave a rounding residue of -1e-9 where the true figure is 0;
+    it is clipped here, before any statistic or output sees it.
+    """
+    return np.maximum(values, 0.0)
+
+
 @dataclass
 class WorldTotals:
     """One strategy in one world.
@@ -106,20 +117,21 @@ class WorldTotals:
         """
         horizon = record.daily_revenue.shape[0]
         week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
-        weekly_revenue = np.add.reduceat(record.daily_revenue, week_starts, axis=0)
+        weekly_revenue = _at_least_zero(np.add.reduceat(record.daily_revenue, week_starts, axis=0))
+        revenue = _at_least_zero(record.revenue)
         return cls(
-            revenue=record.revenue.sum(axis=0),
-            cost=record.cost.sum(axis=0),
-            rented_revenue=record.revenue[rented].sum(axis=0),
-            channel_revenue=record.revenue,
-            channel_cost=record.cost,
-            channel_fees=record.fees,
-            channel_audience_end=record.audience_end,
+            revenue=revenue.sum(axis=0),
+            cost=_at_least_zero(record.cost).sum(axis=0),
+            rented_revenue=revenue[rented].sum(axis=0),
+            channel_revenue=revenue,
+            channel_cost=_at_least_zero(record.cost),
+            channel_fees=_at_least_zero(record.fees),
+            channel_audience_end=_at_least_zero(record.audience_end),
             weekly_revenue=weekly_revenue,
             weekly_revenue_sum=weekly_revenue.sum(axis=1),
-            weekly_rented_revenue_sum=record.weekly_rented_revenue,
-            weekly_rented_audience_sum=record.weekly_rented_audience,
-            weekly_owned_audience_sum=record.weekly_owned_audience,
+            weekly_rented_revenue_sum=_at_least_zero(record.weekly_rented_revenue),
+            weekly_rented_audience_sum=_at_least_zero(record.weekly_rented_audience),
+            weekly_owned_audience_sum=_at_least_zero(record.weekly_owned_audience),
         )
 
     @classmethod

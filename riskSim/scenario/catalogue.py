@@ -98,7 +98,7 @@ def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 problems.append(InputProblem(str(path), "", "the folder has no *.yaml files"))
             files.extend(found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link or a loop: loading says which
             files.append(path)
         else:
             problems.append(InputProblem(str(path), "", "no such file or folder"))

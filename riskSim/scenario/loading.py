@@ -8,7 +8,11 @@ and the YAML line. It must not know SimPy, the terminal or charts.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
+import re
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,22 +22,33 @@ from pydantic import BaseModel, ValidationError
 
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
 from riskSim.scenario import model
+from riskSim.scenario.limits import (
+    MAX_EXTENDS_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+    reason_for,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_YAML_NODES",
     "load_scenario",
     "parse_override",
+    "read_bounded",
     "read_yaml",
     "resolve_extends",
+    "shown_key",
+    "shown_value",
     "scenario_to_yaml",
     "validate_data",
 ]
 
-MAX_FILE_BYTES = 5_000_000
-"""A scenario is a few kilobytes; anything this large is a mistake."""
-MAX_YAML_NODES = 200_000
-"""Nodes a document may expand to through aliases before it is refused (alias bombs)."""
+SHORT_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_. -]{0,30}[A-Za-z0-9_.-]|[A-Za-z0-9_]")
+"""Keys an error message may quote: short names. Anything else in a file that is not a
+scenario (a line of /etc/passwd, a key of a secrets file) is never shown back."""
+INDEX = re.compile(r"-?[0-9]+")
+"""A list index in a ``--set`` path: ASCII digits only ('³' is a digit to ``str.isdigit``)."""
 
 Path_ = tuple[str | int, ...]
 Origins = dict[Path_, tuple[str, int | None]]
@@ -41,7 +56,62 @@ Origins = dict[Path_, tuple[str, int | None]]
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader: builds only plain data, never Python objects."""
+    """PyYAML's safe loader: builds only plain data, never Python objects.
+
+    Composing is recursive in PyYAML, so nesting is counted here and refused
+    past :data:`MAX_YAML_DEPTH`, long before Python's recursion limit.
+    """
+
+    _depth = 0
+
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:  # noqa: N803 (PyYAML's name)
+        # The scanner reads a flow collection ('[[[[...') ahead of the composer, in
+        # quadratic time: refuse it at the bracket that goes too deep.
+        if self.flow_level >= MAX_YAML_DEPTH:
+            raise _TooDeepError(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)  # type: ignore[misc]
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            self._depth += 1
+            try:
+                if self._depth > MAX_YAML_DEPTH:
+                    raise _TooDeepError(self.peek_event().start_mark)
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+class _TooDeepError(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__(mark)
+        self.mark = mark
+
+
+def _shown_key(key: object) -> str:
+    """A key as an error message may show it: itself when short, else a placeholder."""
+    text = str(key)
+    return text if isinstance(key, int) or SHORT_KEY.fullmatch(text) else "<a key>"
+
+
+def _shown_value(value: object) -> str:
+    """A value as an error message may show it: short ones quoted, long text only measured."""
+    if isinstance(value, str) and len(value) > 24:
+        return f"a text of {len(value):,} characters"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+shown_key = _shown_key
+shown_value = _shown_value
+
+
+def _shown_problem(problem: str) -> str:
+    """A PyYAML message with any long quoted text (a tag, an alias) left out."""
+    return re.sub(r"'[^']{25,}'", "'...'", problem)[:200]
 
 
 def _node_problem(source: str, node: yaml.Node, message: str, path: Path_) -> InvalidInputError:
@@ -78,7 +148,7 @@ def _walk_nodes(source: str, root: yaml.Node) -> Origins:
                     raise _node_problem(
                         source,
                         key_node,
-                        f"duplicate key '{key}' (first at line {seen[key]})",
+                        f"duplicate key '{_shown_key(key)}' (first at line {seen[key]})",
                         (*path, key),
                     )
                 seen[key] = key_node.start_mark.line + 1
@@ -89,27 +159,89 @@ def _walk_nodes(source: str, root: yaml.Node) -> Origins:
     return origins
 
 
+def _os_problem(source: str, error: OSError) -> InvalidInputError:
+    if error.errno == errno.ENOENT:
+        return InvalidInputError.single(source, "", "no such file")
+    if error.errno == errno.ELOOP:
+        return InvalidInputError.single(source, "", "is a loop of symbolic links")
+    return InvalidInputError.single(source, "", f"cannot be read: {error.strerror}")
+
+
+def _not_regular(source: str, mode: int) -> InvalidInputError:
+    if stat.S_ISDIR(mode):
+        return InvalidInputError.single(source, "", "is a folder, not a scenario file")
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+    return InvalidInputError.single(
+        source, "", f"is {kind}, not a regular file; scenario files are plain YAML files"
+    )
+
+
+def read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`, never blocking.
+
+    A FIFO, a device (/dev/zero, /dev/urandom), a socket or a folder is refused
+    from its ``stat`` before it is opened; it is opened non-blocking (a FIFO put
+    in its place in between cannot block) and checked again on the open
+    descriptor; at most one byte past the limit is read.
+
+    Raises:
+        InvalidInputError: missing, not a regular file, a symbolic-link loop, a
+            NUL byte in the path, unreadable, or larger than the limit.
+    """
+    source = str(path)
+    if "\x00" in source:
+        raise InvalidInputError.single(
+            source.replace("\x00", "\\0"), "", "the path contains a NUL byte"
+        )
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise _os_problem(source, error) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(source, info.st_mode)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise _os_problem(source, error) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(source, mode)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(descriptor, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise _os_problem(source, error) from None
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
 def read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
     """Read one YAML mapping safely, with the line of every value.
 
+    Only a regular file is read (see :func:`read_bounded`); its contents are
+    never quoted back unless it is a mapping, and then only short keys.
+
     Raises:
-        InvalidInputError: the file is missing, unreadable, not text, not YAML,
-            empty, not a mapping, or has duplicate keys or alias bombs.
+        InvalidInputError: the file is missing, not a regular file, too large,
+            unreadable, not text, not YAML, nested too deep, empty, not a
+            mapping, or has duplicate keys or alias bombs.
     """
     source = str(path)
-    if not path.exists():
-        raise InvalidInputError.single(source, "", "no such file")
-    if path.is_dir():
-        raise InvalidInputError.single(source, "", "is a folder, not a scenario file")
-    try:
-        raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
-    except OSError as error:
-        raise InvalidInputError.single(source, "", f"cannot be read: {error.strerror}") from None
+    raw = read_bounded(path)
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidInputError.single(
             source,
             "",
-            f"is larger than {MAX_FILE_BYTES:,} bytes; a scenario file is a few kilobytes",
+            f"is larger than {MAX_FILE_BYTES:,} bytes, the most a scenario file may be "
+            "(one is a few kilobytes)",
         )
     if b"\x00" in raw:
         raise InvalidInputError.single(source, "", "is not a text file (it contains NUL bytes)")
@@ -126,23 +258,32 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], Origins]:
             )
         origins = _walk_nodes(source, node)
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = error.problem or str(error)
-        if "could not determine a constructor" in problem:
-            problem = f"{problem}; only plain YAML values are allowed (tags are never executed)"
-        raise InvalidInputError.single(source, "", f"not valid YAML: {problem}", line) from None
-    except yaml.YAMLError as error:
-        raise InvalidInputError.single(source, "", f"not valid YAML: {error}") from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+    except _TooDeepError as error:
         raise InvalidInputError.single(
             source,
             "",
-            f"the top level must be a mapping of fields (name:, channels:, ...), not {kind}",
+            f"nests mappings and lists more than {MAX_YAML_DEPTH} deep, the most a scenario "
+            "file may (a scenario needs 7)",
+            error.mark.line + 1,
+        ) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = _shown_problem(error.problem or "")
+        if "could not determine a constructor" in problem:
+            problem = f"{problem}; only plain YAML values are allowed (tags are never executed)"
+        raise InvalidInputError.single(source, "", f"not valid YAML: {problem}", line) from None
+    except yaml.YAMLError:
+        raise InvalidInputError.single(source, "", "not valid YAML") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise InvalidInputError.single(
+            source,
+            "",
+            "is not a scenario file (its first line is not a YAML mapping): the top level "
+            f"must be a mapping of fields (name:, channels:, ...), not {kind}",
         )
     return data, origins
 
@@ -166,7 +307,9 @@ def resolve_extends(path: Path) -> tuple[dict[str, Any], Origins]:
     Raises:
         InvalidInputError: the file or one it extends cannot be read, or the chain loops.
     """
-    return _resolve(path, (path.resolve(),))
+    if "\x00" in str(path):
+        read_bounded(path)  # refuses it, naming the NUL byte
+    return _resolve(path, (_resolved(path, str(path), None),))
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origins]:
@@ -174,36 +317,58 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origi
     parent = data.pop("extends", None)
     if parent is None:
         return data, origins
+    line = origins[("extends",)][1]
     if not isinstance(parent, str) or not parent:
         raise InvalidInputError.single(
+            str(path), "extends", "must be the path of another scenario file", line
+        )
+    if "\x00" in parent:
+        raise InvalidInputError.single(str(path), "extends", "the path contains a NUL byte", line)
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise InvalidInputError.single(
             str(path),
             "extends",
-            "must be the path of another scenario file",
-            origins[("extends",)][1],
+            f"the chain of extends is more than {MAX_EXTENDS_DEPTH} files long, the most "
+            "that may be (a family of scenarios needs two or three)",
+            line,
         )
-    base_path = (path.parent / parent).resolve()
+    base_path = _resolved(path.parent / parent, str(path), line)
     if base_path in chain:
         raise InvalidInputError.single(
-            str(path),
-            "extends",
-            f"'{parent}' extends this file again (a cycle)",
-            origins[("extends",)][1],
+            str(path), "extends", f"'{parent}' extends this file again (a cycle)", line
         )
-    if not base_path.is_file():
-        raise InvalidInputError.single(
-            str(path),
-            "extends",
-            f"no such file '{parent}' (looked at {base_path})",
-            origins[("extends",)][1],
-        )
-    base_data, base_origins = _resolve(base_path, (*chain, base_path))
+    try:
+        base_data, base_origins = _resolve(base_path, (*chain, base_path))
+    except InvalidInputError as error:
+        if len(error.problems) == 1 and error.problems[0].message == "no such file":
+            raise InvalidInputError.single(
+                str(path), "extends", f"no such file '{parent}' (looked at {base_path})", line
+            ) from None
+        raise
     merged_origins = dict(base_origins)
     merged_origins.update(origins)
     return _merge(base_data, data), merged_origins
 
 
-def _dotted(path: Sequence[str | int]) -> str:
+def _resolved(path: Path, source: str, line: int | None) -> Path:
+    """``path`` made absolute with symbolic links followed; a loop is an input error."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop before Python 3.13
+        if line is None:
+            raise InvalidInputError.single(source, "", "is a loop of symbolic links") from None
+        raise InvalidInputError.single(
+            source, "extends", f"{path} is a loop of symbolic links", line
+        ) from None
+
+
+def _typed(path: Sequence[str | int]) -> str:
+    """A path the user typed (``--set``), shown as typed."""
     return ".".join(str(part) for part in path)
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    return ".".join(_shown_key(part) for part in path)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -241,18 +406,18 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
         last = position == len(segments) - 1
         key: str | int
         if isinstance(node, list):
-            if not segment.lstrip("-").isdigit():
+            if not INDEX.fullmatch(segment):
                 raise InvalidInputError.single(
                     "--set",
-                    _dotted([*walked, segment]),
-                    f"'{_dotted(walked)}' is a list: use an index 0..{len(node) - 1}",
+                    _typed([*walked, segment]),
+                    f"'{_typed(walked)}' is a list: use an index 0..{len(node) - 1}",
                 )
             key = int(segment)
             if not 0 <= key < len(node):
                 raise InvalidInputError.single(
                     "--set",
-                    _dotted([*walked, segment]),
-                    f"index {key} is out of range: '{_dotted(walked)}' has {len(node)} entries",
+                    _typed([*walked, segment]),
+                    f"index {key} is out of range: '{_typed(walked)}' has {len(node)} entries",
                 )
         elif isinstance(node, dict):
             key = segment
@@ -262,13 +427,13 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
                 known = [str(name) for name in node]
                 hint = did_you_mean(segment, known, otherwise=f" (known: {', '.join(known)})")
                 raise InvalidInputError.single(
-                    "--set", _dotted([*walked, segment]), f"no such entry{hint}"
+                    "--set", _typed([*walked, segment]), f"no such entry{hint}"
                 )
         else:
             raise InvalidInputError.single(
                 "--set",
-                _dotted([*walked, segment]),
-                f"'{_dotted(walked)}' is a single value, it has no field '{segment}'",
+                _typed([*walked, segment]),
+                f"'{_typed(walked)}' is a single value, it has no field '{segment}'",
             )
         walked.append(key)
         if last:
@@ -351,7 +516,10 @@ def _friendly(error: dict[str, Any], path: list[str | int], data: Any) -> str:
         owner = _model_at(path[:-1], data)
         known = _fields_of(owner) if owner else []
         listing = f" (allowed: {', '.join(known)})" if known else ""
-        return f"unknown key '{path[-1]}'{did_you_mean(path[-1], known, otherwise=listing)}"
+        key = _shown_key(path[-1])
+        if key != str(path[-1]):
+            return f"an unknown key{listing}"
+        return f"unknown key '{key}'{did_you_mean(key, known, otherwise=listing)}"
     if kind == "missing":
         return "is required but missing"
     if kind in ("union_tag_invalid", "literal_error"):
@@ -367,6 +535,9 @@ def _friendly(error: dict[str, Any], path: list[str | int], data: Any) -> str:
     context = error.get("ctx", {})
     if kind == "finite_number" or (isinstance(value, float) and not math.isfinite(value)):
         return f"must be a finite number, got {value}"
+    if kind == "string_too_long":
+        most = context.get("max_length")
+        return f"is {len(str(value)):,} characters long; at most {most:,} fit"
     comparisons = {
         "greater_than": ("gt", ">"),
         "greater_than_equal": ("ge", ">="),
@@ -375,20 +546,23 @@ def _friendly(error: dict[str, Any], path: list[str | int], data: Any) -> str:
     }
     if kind in comparisons:
         key, sign = comparisons[kind]
-        return f"must be {sign} {context.get(key)}, got {value!r}"
+        reason = reason_for(str(path[-1])) if path and sign.startswith("<") else ""
+        if reason:
+            return f"got {_shown_value(value)}; {reason}"
+        return f"must be {sign} {context.get(key)}, got {_shown_value(value)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         whole = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {whole}, got {value!r}"
+        return f"must be {whole}, got {_shown_value(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be a mapping of fields, got {value!r}"
+        return f"must be a mapping of fields, got {_shown_value(value)}"
     if kind == "list_type":
-        return f"must be a list, got {value!r}"
+        return f"must be a list, got {_shown_value(value)}"
     if kind in ("string_type", "bool_type", "bool_parsing"):
-        return f"{message[0].lower()}{message[1:]}, got {value!r}"
+        return f"{message[0].lower()}{message[1:]}, got {_shown_value(value)}"
     if kind == "too_short":
         return f"needs at least {context.get('min_length', 1)} entry, got none"
     if kind == "string_pattern_mismatch":
-        return f"must be a slug (letters, digits, '-', '_', '.'), got {value!r}"
+        return f"must be a slug (letters, digits, '-', '_', '.'), got {_shown_value(value)}"
     return message[:1].lower() + message[1:]
 
 
@@ -410,7 +584,9 @@ def validate_data(data: dict[str, Any], origins: Origins, source: str) -> model.
 def _located(
     path: Sequence[str | int], message: str, data: Any, origins: Origins, source: str
 ) -> InputProblem:
-    key = tuple(int(part) if isinstance(part, str) and part.isdigit() else part for part in path)
+    key = tuple(
+        int(part) if isinstance(part, str) and INDEX.fullmatch(part) else part for part in path
+    )
     while key and key not in origins:
         key = key[:-1]
     file, line = origins.get(key, (source, None))

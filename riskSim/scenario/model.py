@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
+from riskSim.scenario import limits
 from riskSim.scenario.distributions import Quantity
 
 __all__ = [
@@ -59,17 +60,23 @@ class Bounds:
 
     low: float
     high: float
+    reason: str = ""
+    """Why the upper limit exists (see :mod:`riskSim.scenario.limits`), told past it."""
 
     def describe(self) -> str:
         """The range in words, for error messages."""
         if self.high == math.inf:
             return "must be > 0" if self.low > 0 else "must be >= 0"
+        if self.reason:
+            return f"{'must be > 0' if self.low > 0 else 'must be >= 0'} and at most {self.high:g}"
         return f"must be between {self.low:g} and {self.high:g}"
 
     def check(self, value: Any) -> Any:
         """Reject a number outside the range, or a distribution that cannot stay in it."""
         if isinstance(value, (int, float)):
             if not self.low <= value <= self.high:
+                if self.reason and value > self.high:
+                    raise ValueError(f"got {value:g}; {self.reason}")
                 raise ValueError(f"{self.describe()}, got {value:g}")
             return value
         support_low, support_high = value.support()
@@ -87,6 +94,9 @@ class Bounds:
 RATE = Bounds(0.0, 1.0)
 NON_NEGATIVE = Bounds(0.0, math.inf)
 POSITIVE = Bounds(SMALLEST_POSITIVE, math.inf)
+PEOPLE = Bounds(0.0, limits.MAX_AUDIENCE, limits.REASONS["audience"])
+GROWTH = Bounds(0.0, limits.MAX_AUDIENCE, limits.REASONS["daily_growth"])
+MONEY = Bounds(0.0, limits.MAX_MONEY, limits.REASONS["money"])
 
 Rate = Annotated[Quantity, RATE, AfterValidator(RATE.check)]
 """A share or probability in [0, 1], a number or a distribution."""
@@ -94,6 +104,14 @@ NonNegative = Annotated[Quantity, NON_NEGATIVE, AfterValidator(NON_NEGATIVE.chec
 """A count, size, price or duration >= 0, a number or a distribution."""
 Positive = Annotated[Quantity, POSITIVE, AfterValidator(POSITIVE.check)]
 """A price or multiplier > 0, a number or a distribution."""
+People = Annotated[Quantity, PEOPLE, AfterValidator(PEOPLE.check)]
+"""A count of people, at most :data:`riskSim.scenario.limits.MAX_AUDIENCE`."""
+Growth = Annotated[Quantity, GROWTH, AfterValidator(GROWTH.check)]
+"""People a day, at most :data:`riskSim.scenario.limits.MAX_AUDIENCE`."""
+Money = Annotated[Quantity, MONEY, AfterValidator(MONEY.check)]
+"""An amount of currency >= 0, at most :data:`riskSim.scenario.limits.MAX_MONEY`."""
+Cadence = Annotated[float, Field(ge=0, le=limits.MAX_POSTS_PER_WEEK, allow_inf_nan=False)]
+"""Posts a week, at most :data:`riskSim.scenario.limits.MAX_POSTS_PER_WEEK`."""
 
 
 def field_bounds(model: type[BaseModel], name: str) -> Bounds:
@@ -113,14 +131,12 @@ class Channel(BaseModel):
         description="rented: a platform (LinkedIn, Facebook, X, Instagram, TikTok, YouTube); "
         "owned: email list, website, community, events, SMS."
     )
-    audience: NonNegative = Field(description="Followers or subscribers at day 0.")
+    audience: People = Field(description="Followers or subscribers at day 0.")
     target_share: Rate = Field(
         1.0, description="Share of the audience who are target prospects (the ones who buy)."
     )
-    posts_per_week: float = Field(
+    posts_per_week: Cadence = Field(
         1.0,
-        ge=0,
-        allow_inf_nan=False,
         description="Posts (sends) a week; posts fall at k*7/p days.",
     )
     organic_reach: Rate = Field(0.1, description="Share of the audience a post reaches.")
@@ -129,9 +145,9 @@ class Channel(BaseModel):
     conversion_rate: Rate = Field(
         0.02, description="Share of clicks (organic or paid) that become an order."
     )
-    order_value: NonNegative = Field(100.0, description="Revenue per order, in currency.")
-    production_cost: NonNegative = Field(0.0, description="Cost of producing one post.")
-    daily_growth: NonNegative = Field(
+    order_value: Money = Field(100.0, description="Revenue per order, in currency.")
+    production_cost: Money = Field(0.0, description="Cost of producing one post.")
+    daily_growth: Growth = Field(
         0.0, description="New followers a day arriving on their own (Poisson mean)."
     )
     growth_target_share: Rate = Field(
@@ -141,10 +157,10 @@ class Channel(BaseModel):
         0.0, description="New followers per engaged person (Poisson mean), from shares."
     )
     daily_churn: Rate = Field(0.0, description="Share of the audience lost each day.")
-    ad_budget_per_day: NonNegative = Field(0.0, description="Paid promotion spend a day.")
+    ad_budget_per_day: Money = Field(0.0, description="Paid promotion spend a day.")
     cpm: Positive = Field(10.0, description="Cost per thousand paid impressions.")
     paid_click_rate: Rate = Field(0.01, description="Clicks per paid impression.")
-    cost_per_member_per_month: NonNegative = Field(
+    cost_per_member_per_month: Money = Field(
         0.0, description="Running cost of each member a month (an email service's price, say)."
     )
     reach_penalty: Rate = Field(
@@ -162,7 +178,7 @@ class Capture(BaseModel):
     from_: str = Field(alias="from", description="Channel whose engaged people are invited.")
     to: str = Field(description="Owned channel they join.")
     rate: Rate = Field(description="Share of engaged people (per post) who join.")
-    cost_per_capture: NonNegative = Field(
+    cost_per_capture: Money = Field(
         0.0, description="Cost of each person captured (a lead magnet, an incentive)."
     )
     reach_penalty: Rate | None = Field(
@@ -182,8 +198,8 @@ class Responses(BaseModel):
         description="When a channel starts charging per post: pay (keep cadence), "
         "reduce (to reduce_to_posts_per_week) or exit (stop posting).",
     )
-    reduce_to_posts_per_week: float = Field(
-        1.0, ge=0, allow_inf_nan=False, description="Cadence after a 'reduce' response."
+    reduce_to_posts_per_week: Cadence = Field(
+        1.0, description="Cadence after a 'reduce' response."
     )
     platform_shutdown: Literal["stay", "evacuate"] = Field(
         "stay",
@@ -206,8 +222,10 @@ class Strategy(BaseModel):
 
     model_config = MODEL_CONFIG
 
-    description: str = Field("", description="What the strategy is, in a sentence.")
-    posts_per_week: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+    description: str = Field(
+        "", max_length=limits.MAX_TEXT_CHARS, description="What the strategy is, in a sentence."
+    )
+    posts_per_week: dict[str, Cadence] = Field(
         default_factory=dict, description="Cadence overrides per channel."
     )
     capture: list[Capture] = Field(
@@ -257,7 +275,7 @@ class PayPerPost(ShockBase):
     """The platform charges for each post."""
 
     type: Literal["pay_per_post"] = Field(description="Every post costs fee more.")
-    fee: NonNegative = Field(10.0, description="Fee per post, in currency.")
+    fee: Money = Field(10.0, description="Fee per post, in currency.")
 
 
 class ReachCollapse(ShockBase):
@@ -276,7 +294,11 @@ class FeatureShutdown(ShockBase):
     type: Literal["feature_shutdown"] = Field(
         description="The share of the channel's sales that used the feature is gone."
     )
-    feature: str = Field("feature", description="Name of the feature (a shop tab, groups, ...).")
+    feature: str = Field(
+        "feature",
+        max_length=limits.MAX_NAME_CHARS,
+        description="Name of the feature (a shop tab, groups, ...).",
+    )
     share: Rate = Field(0.5, description="Share of the channel's post sales that used it.")
 
 
@@ -399,17 +421,24 @@ class Scenario(BaseModel):
     name: str = Field(
         "scenario",
         pattern=SLUG_PATTERN,
+        max_length=limits.MAX_NAME_CHARS,
         description="Slug naming the output folder (runs/<name>); defaults to the file's name.",
     )
-    title: str = Field("", description="One-line title for charts and reports.")
-    description: str = Field("", description="The story, in a paragraph.")
-    sources: list[str] = Field(
+    title: str = Field(
+        "", max_length=limits.MAX_TITLE_CHARS, description="One-line title for charts and reports."
+    )
+    description: str = Field(
+        "", max_length=limits.MAX_TEXT_CHARS, description="The story, in a paragraph."
+    )
+    sources: list[Annotated[str, Field(max_length=limits.MAX_SOURCE_CHARS)]] = Field(
         default_factory=list, description="Where the figures come from ('assumption' where one)."
     )
     extends: str | None = Field(
         None, description="Path (relative to this file) of a scenario this one deep-merges over."
     )
-    horizon_days: int = Field(730, gt=0, description="Days simulated.")
+    horizon_days: int = Field(
+        730, gt=0, le=limits.MAX_HORIZON_DAYS, description="Days simulated."
+    )
     replications: int = Field(1000, gt=0, description="Monte Carlo replications.")
     seed: int = Field(0, ge=0, description="Seed of every random stream.")
     channels: dict[str, Channel] = Field(
@@ -442,6 +471,8 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         problems = reference_problems(self)
+        if not problems:  # limits read the channels that references name
+            problems = limits.limit_problems(self)
         if problems:
             raise InvalidInputError(
                 [InputProblem("<scenario>", path, msg) for path, msg in problems]

@@ -6,24 +6,33 @@ and hands the batches to a runner. No files, terminal or charts.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
 from riskSim.errors import InvalidInputError
-from riskSim.results.records import ResultsBuilder, SimulationResults, bytes_per_replication
+from riskSim.results.records import (
+    WEEKLY_QUANTILE_REPLICATIONS,
+    ResultsBuilder,
+    SimulationResults,
+    bytes_per_replication,
+)
 from riskSim.scenario import Scenario
 from riskSim.simulation.runners import (
+    BATCH_SIZE,
     ProgressCallback,
     batch_jobs,
     batch_sizes,
     default_workers,
     run_many_batches,
 )
+from riskSim.units import DAYS_PER_WEEK
 
 __all__ = [
     "available_memory",
     "check_memory",
     "check_memory_of_runs",
+    "run_bytes",
     "simulate",
     "simulate_many",
 ]
@@ -105,7 +114,7 @@ def simulate_many(
         if root_seed < 0:
             raise ValueError(f"seed(={root_seed}) must be >= 0.")
         settings.append((scenario, 1 if deterministic else count, root_seed))
-    check_memory_of_runs([(scenario, count) for scenario, count, _ in settings])
+    check_memory_of_runs([(scenario, count) for scenario, count, _ in settings], workers=processes)
     builders, runs = [], []
     for scenario, count, root_seed in settings:
         sizes = batch_sizes(count)
@@ -139,38 +148,97 @@ def available_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def check_memory(scenario: Scenario, replications: int) -> None:
-    """Refuse a run whose per-replication totals cannot fit in memory.
+def run_bytes(scenario: Scenario, replications: int, horizon_days: int, workers: int) -> float:
+    """An upper bound of a run's peak memory, in bytes.
 
-    Raises:
-        InvalidInputError: naming ``replications``, how much the run needs and
-            the most that fits.
+    The per-replication totals (:func:`bytes_per_replication`), the weekly
+    revenue kept for quantiles (weeks x up to 20,000 replications per world),
+    and the engine's daily arrays of every batch in flight: each world of each
+    strategy keeps ``ndarray[horizon_days, batch]`` of revenue for the whole
+    world and for each channel until the batch is reduced.
     """
-    check_memory_of_runs([(scenario, replications)])
-
-
-def check_memory_of_runs(runs: Sequence[tuple[Scenario, int]]) -> None:
-    """Refuse runs whose per-replication totals, all held at once, cannot fit in memory.
-
-    Raises:
-        InvalidInputError: as :func:`check_memory`; "replications" counts every run's.
-    """
-    replications = sum(count for _, count in runs)
-    per_replication = (
-        sum(bytes_per_replication(scenario) * count for scenario, count in runs)
-        / max(replications, 1)
-        * MEMORY_HEADROOM
+    worlds = 2 * len(scenario.strategies)
+    weeks = math.ceil(horizon_days / DAYS_PER_WEEK)
+    kept = min(replications, WEEKLY_QUANTILE_REPLICATIONS + BATCH_SIZE)
+    batch = min(replications, BATCH_SIZE)
+    in_flight = min(workers, math.ceil(replications / BATCH_SIZE))
+    daily = in_flight * worlds * (1 + len(scenario.channels)) * horizon_days * batch * 8
+    return MEMORY_HEADROOM * (
+        replications * bytes_per_replication(scenario) + worlds * weeks * kept * 8 + daily
     )
+
+
+def check_memory(scenario: Scenario, replications: int, *, workers: int = 1) -> None:
+    """Refuse a run that cannot fit in memory (see :func:`run_bytes`).
+
+    Raises:
+        InvalidInputError: naming ``replications`` (or ``horizon_days`` when one
+            replication is already too long), how much the run needs and the
+            most that fits.
+    """
+    horizon = scenario.horizon_days
     available = available_memory()
-    if replications * per_replication <= 0.8 * available:
+    budget = 0.8 * available
+    need = run_bytes(scenario, replications, horizon, workers)
+    if need <= budget:
         return
-    most = int(0.8 * available / per_replication)
+    if run_bytes(scenario, 1, horizon, workers) > budget:
+        low, high = 1, horizon  # the longest horizon one replication fits in
+        while low < high:
+            middle = (low + high + 1) // 2
+            if run_bytes(scenario, 1, middle, workers) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        raise InvalidInputError.single(
+            "horizon_days",
+            "",
+            f"{horizon:,} days of this scenario need about {need / 1e9:,.1f} GB of memory, "
+            f"more than the {available / 1e9:,.1f} GB available; at most {low:,} days fit",
+        )
+    low, high = 1, replications  # the most replications that fit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if run_bytes(scenario, middle, horizon, workers) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    most = low
     raise InvalidInputError.single(
         "--replications",
         "",
-        f"{replications:,} replications of this scenario need about "
-        f"{replications * per_replication / 1e9:,.1f} GB of memory, more than the "
+        f"{replications:,} replications of {horizon:,} days of this scenario need about "
+        f"{need / 1e9:,.1f} GB of memory, more than the "
         f"{available / 1e9:,.1f} GB available; run at most {most:,} at a time (several runs "
         "with different --seed values give independent replications to pool), or fewer "
         "strategies per run",
+    )
+
+
+def check_memory_of_runs(runs: Sequence[tuple[Scenario, int]], *, workers: int = 1) -> None:
+    """Refuse runs that cannot fit in memory together (a study's runs share one pool).
+
+    Each run must fit on its own (:func:`check_memory`, whose message names the
+    field to change); their per-replication totals are then held all at once.
+
+    Raises:
+        InvalidInputError: a run that cannot fit, or the runs together, naming
+            ``--replications``.
+    """
+    for scenario, count in runs:
+        check_memory(scenario, count, workers=workers)
+    if len(runs) < 2:
+        return
+    available = available_memory()
+    need = sum(
+        run_bytes(scenario, count, scenario.horizon_days, workers) for scenario, count in runs
+    )
+    if need <= 0.8 * available:
+        return
+    raise InvalidInputError.single(
+        "--replications",
+        "",
+        f"the {len(runs):,} runs of this study need about {need / 1e9:,.1f} GB of memory "
+        f"together, more than the {available / 1e9:,.1f} GB available; use fewer "
+        "replications or fewer points",
     )

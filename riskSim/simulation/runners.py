@@ -10,21 +10,30 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
+from contextlib import contextmanager, suppress
 
-from riskSim.errors import InvalidInputError
+from riskSim.errors import InvalidInputError, RiskSimError
 from riskSim.results.records import BatchResult
 from riskSim.scenario import Scenario
 from riskSim.simulation.batch import simulate_batch
 
 __all__ = [
     "BATCH_SIZE",
+    "CONNECT_TIMEOUT",
+    "ClusterError",
+    "WORKERS_TIMEOUT",
+    "check_scheduler",
     "BatchCallback",
     "ProgressCallback",
     "batch_sizes",
@@ -40,6 +49,38 @@ PR_SET_PDEATHSIG = 1
 
 BATCH_SIZE = 2000
 """Replications per batch: a constant of the code, so results never depend on the machine."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a Dask scheduler (a port that accepts and never speaks included)."""
+WORKERS_TIMEOUT = 60.0
+"""Seconds a reachable scheduler may take to have at least one worker."""
+_ADDRESS = re.compile(r"(tcp|tls)://([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})")
+
+
+class ClusterError(RiskSimError):
+    """The Dask cluster failed the run (no workers, scheduler lost): exit code 1."""
+
+
+def check_scheduler(address: str) -> str:
+    """The scheduler address to use: 'local' (any case), or ``tcp|tls://host:port``.
+
+    Raises:
+        InvalidInputError: (source ``--scheduler``) anything else.
+    """
+    if address.lower() == "local":
+        return "local"
+    match = _ADDRESS.fullmatch(address)
+    if match is None or not 1 <= int(match.group(3)) <= 65535:
+        shown = address if len(address) <= 80 else address[:77] + "..."
+        raise InvalidInputError.single(
+            "--scheduler",
+            "",
+            f"{shown!r} is not a scheduler address: give 'local' (a cluster on this machine) "
+            "or tcp://HOST:PORT / tls://HOST:PORT with a port from 1 to 65535, "
+            "e.g. tcp://127.0.0.1:8786",
+        )
+    return address
+
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (batches done, batches in all) as batches finish."""
@@ -193,6 +234,7 @@ def run_many_batches(
             progress(done, total)
 
     if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
         for tag, jobs in enumerate(runs):
             _run_on_dask(
                 list(jobs),
@@ -236,32 +278,110 @@ def _run_on_dask(
         ) from None
     cluster = None
     try:
-        if scheduler == "local":
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(scheduler, timeout="5s")
-    except (OSError, TimeoutError) as error:
+        with _quiet_dask():
+            if scheduler == "local":
+                import dask
+
+                # The scheduler's HTTP server always listens (8787 when no address is
+                # given): keep it on a free loopback port, with no routes and no dashboard.
+                with dask.config.set({"distributed.scheduler.http.routes": []}):
+                    cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    )
+                client = Client(cluster)
+            else:
+                _probe(scheduler)
+                client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+    except (OSError, TimeoutError, ValueError, TypeError) as error:  # tls:// with no certificates
         if cluster is not None:
             cluster.close()
         raise InvalidInputError.single(
-            "--scheduler", "", f"cannot reach the Dask scheduler at {scheduler!r}: {error}"
+            "--scheduler",
+            "",
+            f"cannot reach the Dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT:g} s: "
+            f"{' '.join(str(error).split())[:200]}",
         ) from None
     run_token = uuid.uuid4().hex[:8]
+    done = 0
     try:
-        futures = [
-            client.submit(_run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}")
-            for job in jobs
-        ]
-        for future in as_completed(futures):
-            finished(future.result())
+        with _quiet_dask():
+            try:
+                client.wait_for_workers(n_workers=1, timeout=WORKERS_TIMEOUT)
+            except TimeoutError:
+                raise ClusterError(
+                    f"the Dask scheduler at {scheduler} has no workers after "
+                    f"{WORKERS_TIMEOUT:g} s; start some (dask worker {scheduler}) or use "
+                    "--scheduler local"
+                ) from None
+            futures = [
+                client.submit(
+                    _run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}"
+                )
+                for job in jobs
+            ]
+            try:
+                for future in as_completed(futures):
+                    finished(future.result())
+                    done += 1
+            except (OSError, TimeoutError, CancelledError) as error:
+                raise ClusterError(
+                    f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
+                    f"batches ({type(error).__name__}); nothing was written, earlier outputs "
+                    "are intact"
+                ) from None
     finally:
-        client.close()
+        with _quiet_dask(), suppress(Exception):
+            client.close(timeout=2)
         if cluster is not None:
-            cluster.close()
+            with _quiet_dask(), suppress(Exception):
+                cluster.close(timeout=5)
+
+
+def _probe(address: str) -> None:
+    """Reach the scheduler's port and, over plain TCP, hear its first bytes.
+
+    distributed's ``Client`` waits forever on a port that accepts and never
+    speaks, whatever its timeout; a Dask scheduler greets every connection at
+    once, so silence within :data:`CONNECT_TIMEOUT` means it is not one.
+
+    Raises:
+        OSError, TimeoutError: unreachable, or silent.
+    """
+    match = _ADDRESS.fullmatch(address)
+    assert match is not None  # check_scheduler ran
+    scheme, host, port = match.group(1), match.group(2).strip("[]"), int(match.group(3))
+    with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT) as connection:
+        if scheme == "tcp":
+            connection.settimeout(CONNECT_TIMEOUT)
+            try:
+                greeting = connection.recv(1)
+            except TimeoutError:
+                raise TimeoutError(
+                    "it accepted the connection but never answered (is it a Dask scheduler?)"
+                ) from None
+            if not greeting:
+                raise ConnectionError("it closed the connection (is it a Dask scheduler?)")
+
+
+@contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask logs tracebacks of its own when a scheduler goes away; the run reports it once."""
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in ("distributed", "tornado", "asyncio")
+    ]
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio", *names)]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -22,7 +22,8 @@ from typing import Any
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
 from riskSim.results import headline_figures
 from riskSim.scenario import Scenario
-from riskSim.scenario.loading import load_scenario, parse_override
+from riskSim.scenario.limits import MAX_SWEEP_POINTS, MAX_SWEEP_REPLICATIONS
+from riskSim.scenario.loading import INDEX, load_scenario, parse_override
 from riskSim.simulation import simulate_many
 
 __all__ = [
@@ -140,6 +141,12 @@ def parse_vary(text: str) -> Axis:
         raise _vary_problem(path, f"N must be a whole number >= 1, got {parts[2]!r}") from None
     if count < 1:
         raise _vary_problem(path, f"N must be >= 1, got {count}")
+    if count > MAX_SWEEP_POINTS:
+        raise _vary_problem(
+            path,
+            f"N is {count:,}; a sweep runs at most {MAX_SWEEP_POINTS:,} points (each point "
+            "is a run of its own)",
+        )
     return Axis(path, grid_values(bounds[0], bounds[1], count))
 
 
@@ -194,7 +201,7 @@ def _check_path(scenario: Scenario, path: str, strategy: str) -> None:
     walked: list[str] = []
     for segment in segments:
         if isinstance(node, list):
-            if not segment.isdigit() or int(segment) >= len(node):
+            if not INDEX.fullmatch(segment) or not 0 <= int(segment) < len(node):
                 raise InvalidInputError.single(
                     "--vary",
                     path,
@@ -343,9 +350,27 @@ def run_sweep(
     paths = [axis.path for axis in axes]
     if len(set(paths)) != len(paths):
         raise InvalidInputError.single("--vary", paths[0], "the same path is varied twice")
+    points_in_grid = math.prod(len(axis.values) for axis in axes)
+    if points_in_grid > MAX_SWEEP_POINTS:
+        sizes = " x ".join(f"{len(axis.values):,}" for axis in axes)
+        raise InvalidInputError.single(
+            "--vary",
+            "",
+            f"the grid has {sizes} = {points_in_grid:,} points; a sweep runs at most "
+            f"{MAX_SWEEP_POINTS:,} (each point is a run of its own): use fewer values per field",
+        )
     base = restrict(load_scenario(path, overrides), strategy)
     for axis in axes:
         _check_path(base, axis.path, strategy)
+    each = 1 if deterministic else (base.replications if replications is None else replications)
+    if points_in_grid * each > MAX_SWEEP_REPLICATIONS:
+        raise InvalidInputError.single(
+            "--replications",
+            "",
+            f"{points_in_grid:,} points x {each:,} replications = {points_in_grid * each:,} "
+            f"replications, more than the {MAX_SWEEP_REPLICATIONS:,} a sweep may run; at most "
+            f"{MAX_SWEEP_REPLICATIONS // points_in_grid:,} replications a point fit",
+        )
     grid = list(itertools.product(*(axis.values for axis in axes)))
     scenarios = [_load_point(path, overrides, axes, values, strategy) for values in grid]
     every_point = simulate_many(

@@ -27,7 +27,8 @@ import numpy as np
 from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
 from riskSim.results import ShockOnset, SimulationResults, headline_figures, shock_onsets
 from riskSim.scenario import Scenario, Strategy
-from riskSim.scenario.loading import Origins, read_yaml, validate_data
+from riskSim.scenario.limits import MAX_NAME_CHARS
+from riskSim.scenario.loading import Origins, read_yaml, shown_key, shown_value, validate_data
 from riskSim.simulation import simulate
 
 __all__ = [
@@ -112,7 +113,12 @@ def _check_team(
             scenario_like = key in ("channels", "strategies", "shocks")
             extra = "; this looks like a scenario, not a team file" if scenario_like else ""
             problems.append(
-                InputProblem(source, str(key), f"unknown key '{key}'{hint}{extra}", line_of(key))
+                InputProblem(
+                    source,
+                    shown_key(key),
+                    f"unknown key '{shown_key(key)}'{hint}{extra}",
+                    line_of(key),
+                )
             )
     name = data.get("team")
     if "team" not in data:
@@ -120,7 +126,22 @@ def _check_team(
         name = None
     elif not isinstance(name, str) or not name.strip():
         problems.append(
-            InputProblem(source, "team", f"must be a non-empty name, got {name!r}", line_of("team"))
+            InputProblem(
+                source,
+                "team",
+                f"must be a non-empty name, got {shown_value(name)}",
+                line_of("team"),
+            )
+        )
+        name = None
+    elif len(name) > MAX_NAME_CHARS:
+        problems.append(
+            InputProblem(
+                source,
+                "team",
+                f"the name is {len(name):,} characters; at most {MAX_NAME_CHARS} fit",
+                line_of("team"),
+            )
         )
         name = None
     strategy_data = data.get("strategy")
@@ -133,7 +154,7 @@ def _check_team(
                 source,
                 "strategy",
                 f"must be a mapping of fields (the fields of a scenario's strategy), "
-                f"got {strategy_data!r}",
+                f"got {shown_value(strategy_data)}",
                 line_of("strategy"),
             )
         )

@@ -323,3 +323,19 @@ def test_the_debrief_tells_what_each_team_did(scenario, team_file, tmp_path):
     assert page.count("<svg") == 2
     assert "social started charging 5 a post" in page
     assert "<script" not in page and "http://" not in page.split("<svg")[0]
+
+
+def test_a_team_file_of_secrets_shows_short_keys_and_no_values(tmp_path: Path) -> None:
+    scenario = Scenario.model_validate(workshop_data())
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "team: " + "t" * 100 + "\n"
+        "strategy: sk-live-0123456789abcdef0123456789abcdef\n"
+        "a sentence that happens to hold a colon: x\n"
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        load_teams([team], scenario)
+    message = raised.value.render()
+    assert "the name is 100 characters; at most 64 fit" in message
+    assert "got a text of 40 characters" in message and "sk-live" not in message
+    assert "sentence" not in message and "unknown key '<a key>'" in message
