@@ -12,12 +12,15 @@ from typing import Any
 __all__ = [
     "CHART_CAPTIONS",
     "WORKSHOP_CAPTIONS",
+    "CURRENCY_SYMBOLS",
     "SCORE_LABELS",
+    "currency_label",
     "describe_shock",
     "money",
     "percent",
     "about_sign",
     "quoted_mean",
+    "round_money",
     "short_money",
     "shock_happened",
 ]
@@ -50,24 +53,70 @@ WORKSHOP_CAPTIONS = {
 """The workshop's charts, in the order they are drawn and shown, with their captions."""
 
 
-def money(value: float) -> str:
-    """Whole currency units with thousands separators: ``70,800``."""
-    return f"{value:,.0f}"
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+"""Currencies with a symbol every reader knows; any other code is written out."""
 
 
-def short_money(value: float) -> str:
-    """Currency without decimals, thousands as k and millions as M: ``12.5k``.
+def currency_label(currency: str | None) -> str:
+    """The currency as a unit on an axis or a heading: ``$``, ``CHF``, or ``currency units``."""
+    if currency is None:
+        return "currency units"
+    return CURRENCY_SYMBOLS.get(currency, currency)
+
+
+def _with_currency(digits: str, negative: bool, currency: str | None) -> str:
+    sign = "-" if negative else ""
+    if currency is None:
+        return f"{sign}{digits}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is not None:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{currency} {digits}"
+
+
+def money(value: float, currency: str | None = None) -> str:
+    """Whole currency units with thousands separators: ``70,800``, ``$70,800``, ``CHF 70,800``.
+
+    Without a currency (a scenario that names none) the bare number.
+    """
+    whole = round(value)
+    return _with_currency(f"{abs(whole):,.0f}", whole < 0, currency)
+
+
+def short_money(value: float, currency: str | None = None) -> str:
+    """Currency without decimals, thousands as k and millions as M: ``12.5k``, ``€12.5k``.
 
     For axes and narrow table cells, where ``70,800`` would not fit.
     """
     size = abs(value)
     if size >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M".replace(".0M", "M")
-    if size >= 10_000:
-        return f"{value / 1000:,.0f}k"
-    if size >= 1000:
-        return f"{value / 1000:,.1f}k".replace(".0k", "k")
-    return f"{value:,.0f}"
+        digits = f"{size / 1_000_000:,.1f}M".replace(".0M", "M")
+    elif size >= 10_000:
+        digits = f"{size / 1000:,.0f}k"
+    elif size >= 1000:
+        digits = f"{size / 1000:,.1f}k".replace(".0k", "k")
+    else:
+        digits = f"{size:,.0f}"
+    negative = value < 0 and digits.strip("0.,kM") != ""
+    return _with_currency(digits, negative, currency)
+
+
+def round_money(value: float, currency: str | None = None) -> str:
+    """Three significant figures, thousands as k and millions as M: ``18.2k``, ``$9.1k``.
+
+    For figures quoted in a sentence, where ``18,214`` is more precision than
+    a decision needs and ``18k`` too little to tell two strategies apart.
+    """
+    size = abs(value)
+    if size < 999.5:
+        whole = round(size)
+        return _with_currency(f"{whole:,.0f}", value < 0 and whole != 0, currency)
+    for unit, scale in (("k", 1e3), ("M", 1e6)):
+        figure = float(f"{size / scale:.3g}")  # 999.9k rounds to 1000k: then it is 1M
+        if figure < 1000 or unit == "M":
+            break
+    digits = f"{figure:,.3g}{unit}" if figure < 1000 else f"{figure:,.0f}{unit}"
+    return _with_currency(digits, value < 0, currency)
 
 
 def percent(share: float, *, decimals: int | None = None) -> str:
@@ -94,12 +143,12 @@ def about_sign(value: Any) -> str:
     return "" if isinstance(value, (int, float)) else "~"
 
 
-def describe_shock(shock: Any) -> str:
-    """What a shock does, in a few words: ``linkedin charges 10 per post``."""
+def describe_shock(shock: Any, currency: str | None = None) -> str:
+    """What a shock does, in a few words: ``linkedin charges $10 per post``."""
     channel = shock.channel
     about, number = about_sign, quoted_mean
     if shock.type == "pay_per_post":
-        return f"{channel} charges {about(shock.fee)}{money(number(shock.fee))} per post"
+        return f"{channel} charges {about(shock.fee)}{money(number(shock.fee), currency)} per post"
     if shock.type == "reach_collapse":
         ramp = number(shock.ramp_days)
         over = f" over {about(shock.ramp_days)}{ramp:,.0f} days" if ramp else ""
@@ -127,11 +176,11 @@ def describe_shock(shock: Any) -> str:
     return f"{shock.type} on {channel}"
 
 
-def shock_happened(shock: Any) -> str:
-    """The shock as a clause in the past tense: ``instagram started charging 5 a post``."""
+def shock_happened(shock: Any, currency: str | None = None) -> str:
+    """The shock as a clause in the past tense: ``instagram started charging $5 a post``."""
     channel, number = shock.channel, quoted_mean
     if shock.type == "pay_per_post":
-        return f"{channel} started charging {money(number(shock.fee))} a post"
+        return f"{channel} started charging {money(number(shock.fee), currency)} a post"
     if shock.type == "reach_collapse":
         ramp = number(shock.ramp_days)
         over = f" over {ramp:,.0f} days" if ramp else ""

@@ -40,7 +40,7 @@ from riskSim.charts.style import (
 )
 from riskSim.results.onsets import ShockOnset, shock_onsets
 from riskSim.units import DAYS_PER_WEEK
-from riskSim.words import short_money
+from riskSim.words import currency_label, short_money
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults, WorldTotals
@@ -195,7 +195,7 @@ def revenue_fan(results: SimulationResults) -> Figure:
             axes.set_title(name, color=colour, loc="left")
             _mark_onsets(axes, onsets, weeks, labelled=position == 0, columns=columns)
             _time_axis(axes, weeks)
-            axes.yaxis.set_major_formatter(money_axis())
+            axes.yaxis.set_major_formatter(money_axis(results.scenario.currency))
             handles.append(
                 (
                     (Patch(facecolor=colour, alpha=0.25), Line2D([], [], color=colour)),
@@ -219,7 +219,8 @@ def revenue_fan(results: SimulationResults) -> Figure:
         for axes in grid[-1, :]:
             axes.set_xlabel("weeks since start")
         figure.supylabel(
-            f"revenue per week, trailing {SMOOTHING_WEEKS}-week average (currency units)",
+            f"revenue per week, trailing {SMOOTHING_WEEKS}-week average "
+            f"({currency_label(results.scenario.currency)})",
             fontsize=16,
         )
         figure.suptitle(results.scenario.display_title())
@@ -364,7 +365,7 @@ def bin_edges(losses: list[np.ndarray]) -> np.ndarray:
     return np.linspace(low, high, count + 1)
 
 
-def _risk_labels(axes: Axes, risk: dict[str, float]) -> None:
+def _risk_labels(axes: Axes, risk: dict[str, float], currency: str | None = None) -> None:
     """VaR95 left of its line near the top, CVaR95 right of its line lower down.
 
     Opposite sides and heights keep the two labels apart however close the lines are.
@@ -374,7 +375,7 @@ def _risk_labels(axes: Axes, risk: dict[str, float]) -> None:
     axes.text(
         risk["var95"],
         0.95,
-        f"VaR95 {short_money(risk['var95'])} ",
+        f"VaR95 {short_money(risk['var95'], currency)} ",
         transform=transform,
         ha="right",
         va="top",
@@ -385,7 +386,7 @@ def _risk_labels(axes: Axes, risk: dict[str, float]) -> None:
     axes.text(
         risk["cvar95"],
         0.72,
-        f" CVaR95 {short_money(risk['cvar95'])}",
+        f" CVaR95 {short_money(risk['cvar95'], currency)}",
         transform=transform,
         ha="left",
         va="top",
@@ -401,6 +402,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
     One row per strategy on a shared x axis, heights in % of replications.
     """
     summary = results.summary["strategies"]
+    currency = results.scenario.currency
     names = list(results.strategies)
     losses = [results.strategies[name].revenue_at_risk for name in names]
     edges = bin_edges(losses)
@@ -429,7 +431,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
                 axes.text(
                     risk["cvar95"],
                     0.6,
-                    f"  VaR95 = CVaR95 = {short_money(risk['cvar95'])}",
+                    f"  VaR95 = CVaR95 = {short_money(risk['cvar95'], currency)}",
                     transform=transform,
                     ha="left",
                     va="top",
@@ -437,19 +439,21 @@ def loss_distribution(results: SimulationResults) -> Figure:
                     color=SHOCK,
                 )
             else:
-                _risk_labels(axes, risk)
+                _risk_labels(axes, risk, currency)
             relative = summary[name]["relative_revenue_at_risk"]
             note = (
                 "no revenue at risk in any replication"
                 if not np.any(values)
-                else f"mean {short_money(risk['mean'])} ({relative:.1%} of calm-world revenue)"
+                else f"mean {short_money(risk['mean'], currency)} "
+                f"({relative:.1%} of calm-world revenue)"
             )
             axes.set_title(f"{name}: {note}", loc="left", color=colour, fontsize=16)
             axes.set_ylabel("replications")
             axes.set_ylim(0, max(axes.get_ylim()[1], 0.05) * 1.12)
-        grid[-1, 0].xaxis.set_major_formatter(money_axis())
+        grid[-1, 0].xaxis.set_major_formatter(money_axis(results.scenario.currency))
         grid[-1, 0].set_xlabel(
-            f"revenue at risk over {results.scenario.horizon_days:,} days (currency units): "
+            f"revenue at risk over {results.scenario.horizon_days:,} days "
+            f"({currency_label(results.scenario.currency)}): "
             "calm-world revenue − shocked-world revenue"
         )
         span = edges[-1] - edges[0]

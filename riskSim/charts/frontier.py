@@ -122,7 +122,7 @@ def frontier(result: SweepResult) -> Figure:
                 fontweight="bold" if row["pareto"] else "normal",
             )
         axes.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
-        axes.yaxis.set_major_formatter(money_axis())
+        axes.yaxis.set_major_formatter(money_axis(result.scenario.currency))
         axes.set_xlabel("relative revenue at risk (share of calm-world revenue the shocks take)")
         axes.set_ylabel("expected profit (shocked world)")
         axes.margins(x=0.08, y=0.1)
@@ -199,7 +199,9 @@ def sweep_panels(result: SweepResult) -> Figure:
             panel.set_title(title, fontsize=15)
             panel.set_xlabel(_short(x_axis.path), fontsize=13)
             panel.yaxis.set_major_formatter(
-                money_axis() if is_money else PercentFormatter(xmax=1.0, decimals=0)
+                money_axis(result.scenario.currency)
+                if is_money
+                else PercentFormatter(xmax=1.0, decimals=0)
             )
             if len(columns) > 1 and len(series) == 1:
                 panel.legend(fontsize=11)
@@ -252,7 +254,7 @@ def heatmap(result: SweepResult) -> Figure:
             axes.text(
                 column,
                 row,
-                short_money(float(amount)),
+                short_money(float(amount), result.scenario.currency),
                 ha="center",
                 va="center",
                 fontsize=12,
@@ -260,7 +262,7 @@ def heatmap(result: SweepResult) -> Figure:
             )
         bar = figure.colorbar(image, ax=axes)
         bar.set_label("mean revenue at risk")
-        bar.formatter = money_axis()
+        bar.formatter = money_axis(result.scenario.currency)
         bar.update_ticks()
         figure.suptitle(
             f"{result.scenario.display_title()}: mean revenue at risk\n{_subtitle(result)}"
@@ -277,6 +279,12 @@ def render_sweep_charts(result: SweepResult, chart_format: str) -> dict[str, byt
     """Every chart of a sweep as ``chart_format`` bytes, by name, one figure at a time."""
     drawers = {"frontier": frontier, "sweep": sweep_panels, "heatmap": heatmap}
     return {name: render(drawers[name](result), chart_format) for name in sweep_chart_names(result)}
+
+
+def _shared_currency(comparison: Comparison) -> str | None:
+    """The currency every compared scenario names, or None when they differ or name none."""
+    currencies = {compared.scenario.currency for compared in comparison.scenarios}
+    return currencies.pop() if len(currencies) == 1 else None
 
 
 def compare_bars(comparison: Comparison) -> Figure:
@@ -318,7 +326,7 @@ def compare_bars(comparison: Comparison) -> Figure:
                     fontsize=LABEL_SIZE,
                 )
         axes.set_xticks(range(len(labels)), labels)
-        axes.yaxis.set_major_formatter(money_axis())
+        axes.yaxis.set_major_formatter(money_axis(_shared_currency(comparison)))
         axes.set_ylabel("revenue at risk (calm - shocked revenue)")
         axes.grid(axis="x", visible=False)
         handles: list[Any] = [

@@ -129,6 +129,9 @@ def strategy_colour(position: int) -> str:
     return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
 
 
-def money_axis() -> FuncFormatter:
-    """Tick labels in :func:`riskSim.words.short_money` form (an axis owns its formatter)."""
-    return FuncFormatter(lambda value, _position: short_money(value))
+def money_axis(currency: str | None = None) -> FuncFormatter:
+    """Tick labels in :func:`riskSim.words.short_money` form (an axis owns its formatter).
+
+    With a currency every tick carries it: ``$12k``, ``CHF 12k``.
+    """
+    return FuncFormatter(lambda value, _position: short_money(value, currency))

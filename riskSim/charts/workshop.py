@@ -58,7 +58,7 @@ def leaderboard(run: WorkshopRun) -> Figure:
             axes.plot([low, high], [position, position], color="#222222", linewidth=2)
             axes.plot([low, high], [position, position], "|", color="#222222", markersize=18)
             axes.annotate(
-                short_money(row.score),
+                short_money(row.score, run.scenario.currency),
                 (row.score, position),
                 xytext=(0, 14),
                 textcoords="offset points",
@@ -67,7 +67,7 @@ def leaderboard(run: WorkshopRun) -> Figure:
             )
         axes.set_yticks(positions, [f"{row.rank}. {row.team}" for row in rows])
         axes.axvline(0, color="#222222", linewidth=1)
-        axes.xaxis.set_major_formatter(money_axis())
+        axes.xaxis.set_major_formatter(money_axis(run.scenario.currency))
         axes.grid(axis="y", visible=False)
         axes.set_xlabel(f"score: {SCORE_LABELS[run.score]}")
         axes.set_title(
@@ -110,7 +110,7 @@ def debrief(run: WorkshopRun) -> Figure:
         axes.set_xlim(0, horizon)
         axes.set_xlabel("day")
         axes.set_ylabel("cumulative revenue (mean)")
-        axes.yaxis.set_major_formatter(money_axis())
+        axes.yaxis.set_major_formatter(money_axis(run.scenario.currency))
         axes.legend(loc="lower right")
         axes.set_title(f"{run.scenario.display_title()}: revenue as the shocks hit")
     return figure

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from riskSim.cli.app import (
     ChartFormat,
@@ -33,51 +35,93 @@ from riskSim.cli.app import (
 )
 from riskSim.outputs import summary_json, write_outputs
 from riskSim.outputs.folder import check_output_folder
+from riskSim.outputs.recommendation import recommendation_sentence
 from riskSim.scenario import load_scenario
 from riskSim.simulation import simulate
-from riskSim.words import percent, short_money
+from riskSim.words import currency_label, percent, short_money
 
 __all__ = ["run", "summary_table"]
 
+TABLE_MIN_WIDTH = 78
+"""Columns the summary table takes at least (its title wraps to the table): an 80-column
+terminal's, less the margins."""
 
 
-
-
-
-def _recovery(recovery: dict[str, Any]) -> str:
+def _recovery(recovery: dict[str, Any]) -> tuple[str, str]:
+    """Median days to recover and the share that never does, one line each."""
     median = recovery["median"]
     never = recovery["never_share"]
     if median is None and never == 0:
-        return "no shock"
+        return "no shock", ""
     shown = "never" if median is None else f"{median:.0f} d"
-    return f"{shown}\n({never:.0%})" if never else shown
+    return shown, f"({never:.0%})" if never else ""
+
+
+def _range(figures: dict[str, float], *, deterministic: bool) -> str:
+    """``p50 (p5–p95)``; one value in expected-value mode, where they are all the same."""
+    if deterministic:
+        return short_money(figures["mean"])
+    low, middle, high = (short_money(figures[key]) for key in ("p5", "p50", "p95"))
+    return f"{middle} ({low}–{high})"
+
+
+def _replications(summary: dict[str, Any]) -> str:
+    count = summary["replications"]
+    if summary["deterministic"]:
+        return "expected-value mode, 1 replication"
+    return f"{count:,} replication{'' if count == 1 else 's'}"
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
-    """One row per strategy: revenue, revenue at risk, exposure and recovery."""
+    """Per strategy, its name, then a revenue row and a profit row: range, at risk, exposure.
+
+    Money is in the scenario's currency, named once in the caption, so the
+    cells stay narrow enough for an 80-column terminal. In expected-value mode
+    every quantile, VaR and CVaR is one number: one column each.
+    """
+    deterministic = summary["deterministic"]
+    unit = currency_label(summary.get("currency"))
+    title = summary["title"]
+    if summary.get("overrides"):
+        title += f" (with overrides: {', '.join(summary['overrides'])})"
     table = Table(
-        title=f"{summary['title']}\n{summary['replications']:,} replications, "
-        f"{summary['horizon_days']} days, seed {summary['seed']}",
-        caption="revenue at risk = calm-world revenue - shocked-world revenue",
+        title=f"{title}\n{_replications(summary)}, {summary['horizon_days']} days, "
+        f"seed {summary['seed']}",
+        caption=f"money in {unit}; at risk = calm world - shocked world, per replication",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        min_width=TABLE_MIN_WIDTH,
     )
-    table.add_column("strategy", style="bold", no_wrap=True)
-    table.add_column("revenue p50\n(p5–p95)", justify="right", no_wrap=True)
-    table.add_column("at risk\nmean", justify="right")
-    table.add_column("VaR95", justify="right")
-    table.add_column("CVaR95", justify="right")
-    table.add_column("rented\nshare", justify="right")
-    table.add_column("recovery\n(never)", justify="right")
+    table.add_column("strategy", overflow="fold")
+    table.add_column("mean" if deterministic else "p50 (p5–p95)", justify="right", no_wrap=True)
+    if deterministic:
+        table.add_column("at risk", justify="right", no_wrap=True)
+    else:
+        table.add_column("at risk\nmean", justify="right", no_wrap=True)
+        table.add_column("VaR95", justify="right", no_wrap=True)
+        table.add_column("CVaR95", justify="right", no_wrap=True)
+    table.add_column("rented\nshare", justify="right", no_wrap=True)
+    table.add_column("recovery\n(never)", justify="right", no_wrap=True)
+    blanks = [""] * (len(table.columns) - 1)
     for name, strategy in summary["strategies"].items():
-        revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
-        table.add_row(
-            name,
-            f"{short_money(revenue['p50'])}\n({short_money(revenue['p5'])}–{short_money(revenue['p95'])})",
-            f"{short_money(risk['mean'])}\n({percent(strategy['relative_revenue_at_risk'])})",
-            short_money(risk["var95"]),
-            short_money(risk["cvar95"]),
-            percent(strategy["rented_revenue_share"]),
-            _recovery(strategy["recovery_days"]),
-        )
+        recovery, never = _recovery(strategy["recovery_days"])
+        table.add_row(Text(name, style="bold"), *blanks)
+        for measure in ("revenue", "profit"):
+            risk = strategy[f"{measure}_at_risk"]
+            at_risk = short_money(risk["mean"])
+            tails = [short_money(risk[key]) for key in ("var95", "cvar95") if not deterministic]
+            first = measure == "revenue"
+            if first:
+                at_risk += f" ({percent(strategy['relative_revenue_at_risk'])})"
+            table.add_row(
+                f"  {measure}",
+                _range(strategy[measure], deterministic=deterministic),
+                at_risk,
+                *tails,
+                percent(strategy["rented_revenue_share"]) if first else "",
+                recovery if first else never,
+                end_section=not first,
+            )
     return table
 
 
@@ -158,4 +202,7 @@ def run(
             typer.echo(summary_json(summary), nl=False)
         elif not quiet:
             stdout.print(summary_table(summary))
-            stdout.print(f"Outputs written to {target}")
+            stdout.print(f"Outputs written to {target}", markup=False)
+            stdout.print(
+                recommendation_sentence(summary), markup=False, soft_wrap=True
+            )

@@ -38,7 +38,7 @@ from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
 from riskSim.scenario import Scenario, load_scenario
 from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
 from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
-from riskSim.words import percent, short_money
+from riskSim.words import currency_label, percent, short_money
 
 
 def sweep_percent(share: float) -> str:
@@ -70,7 +70,7 @@ def sweep_table(result: SweepResult) -> Table:
         title=f"{result.scenario.display_title()}\nstrategy {result.strategy}: {mode}, "
         f"{result.scenario.horizon_days} days, seed {result.seed}",
         caption="* Pareto-efficient: no other point has both less relative revenue at risk "
-        "and more expected profit",
+        f"and more expected profit; money in {currency_label(result.scenario.currency)}",
     )
     for path in result.paths:
         table.add_column(_short(path), justify="right", no_wrap=True)
@@ -82,6 +82,8 @@ def sweep_table(result: SweepResult) -> Table:
         "at risk\nCVaR95",
         "at risk\n% calm",
         "rented\nshare",
+        "profit at\nrisk mean",
+        "profit at\nrisk CVaR95",
         "",
     ):
         table.add_column(heading, justify="right")
@@ -95,6 +97,8 @@ def sweep_table(result: SweepResult) -> Table:
             short_money(row["revenue_at_risk_cvar95"]),
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
+            short_money(row["profit_at_risk_mean"]),
+            short_money(row["profit_at_risk_cvar95"]),
             "*" if row["pareto"] else "",
             style="bold" if row["pareto"] else None,
         )
@@ -191,7 +195,12 @@ def sweep(
 
 def compare_table(comparison: Comparison) -> Table:
     """One row per scenario and strategy: revenue, revenue at risk, exposure, profit."""
-    table = Table(caption="revenue at risk = calm-world revenue - shocked-world revenue")
+    currencies = {compared.scenario.currency for compared in comparison.scenarios}
+    unit = currency_label(currencies.pop()) if len(currencies) == 1 else "currency units"
+    table = Table(
+        caption="at risk = calm world - shocked world (revenue, and profit); "
+        f"money in {unit}"
+    )
     table.add_column("scenario", style="bold", no_wrap=True)
     table.add_column("strategy", no_wrap=True)
     for heading in (
@@ -201,6 +210,8 @@ def compare_table(comparison: Comparison) -> Table:
         "relative\nat risk",
         "rented\nshare",
         "profit\nmean",
+        "profit at\nrisk mean",
+        "profit at\nrisk CVaR95",
     ):
         table.add_column(heading, justify="right")
     previous = None
@@ -214,6 +225,8 @@ def compare_table(comparison: Comparison) -> Table:
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
             short_money(row["profit_mean"]),
+            short_money(row["profit_at_risk_mean"]),
+            short_money(row["profit_at_risk_cvar95"]),
             end_section=False,
         )
         previous = row["scenario"]

@@ -48,14 +48,18 @@ from riskSim.studies.workshop import (
     round_plan,
     run_workshop,
 )
-from riskSim.words import SCORE_LABELS
+from riskSim.words import SCORE_LABELS, currency_label
 
 __all__ = ["leaderboard_table", "workshop"]
 
 
-def leaderboard_table(rows: Sequence[Standing], *, title: str, score: str) -> Table:
+def leaderboard_table(
+    rows: Sequence[Standing], *, title: str, score: str, currency: str | None = None
+) -> Table:
     """The leaderboard as a table for the terminal (or the wall)."""
-    table = Table(title=title, caption=f"ranked by {SCORE_LABELS[score]}")
+    table = Table(
+        title=title, caption=f"ranked by {SCORE_LABELS[score]}; money in {currency_label(currency)}"
+    )
     table.add_column("rank", justify="right")
     table.add_column("team", style="bold", no_wrap=True)
     table.add_column("score", justify="right")
@@ -63,13 +67,15 @@ def leaderboard_table(rows: Sequence[Standing], *, title: str, score: str) -> Ta
     table.add_column("p5 profit", justify="right")
     table.add_column("mean revenue", justify="right")
     table.add_column("at risk", justify="right")
+    table.add_column("profit\nat risk", justify="right")
+    table.add_column("profit at\nrisk CVaR95", justify="right")
     table.add_column("rented", justify="right")
-    for cells in standing_cells(rows):
+    for cells in standing_cells(rows, currency):
         table.add_row(*cells)
     return table
 
 
-def _show_round(played: Round, score: str, rounds: int) -> None:
+def _show_round(played: Round, score: str, rounds: int, currency: str | None = None) -> None:
     stdout.rule(f"Round {played.number} of {rounds}: days {played.start_day}-{played.end_day}")
     if played.shocks:
         for onset in played.shocks:
@@ -77,7 +83,7 @@ def _show_round(played: Round, score: str, rounds: int) -> None:
     else:
         stdout.print("No shock yet: the platforms behave.")
     heading = "Final standings" if played.last else f"Standings at day {played.end_day}"
-    stdout.print(leaderboard_table(played.standings, title=heading, score=score))
+    stdout.print(leaderboard_table(played.standings, title=heading, score=score, currency=currency))
 
 
 @app.command()
@@ -147,7 +153,9 @@ def workshop(
             for played in play_rounds(run, workers=workers):
                 played_rounds.append(played)
                 if talk:
-                    _show_round(played, run.score, len(round_plan(run.results)))
+                    _show_round(
+                        played, run.score, len(round_plan(run.results)), run.scenario.currency
+                    )
                     if pause and not played.last:
                         stdout.input("[dim]Press Enter for the next round...[/]")
             document["rounds"] = [
@@ -170,5 +178,9 @@ def workshop(
             f"{run.scenario.display_title()}: leaderboard\n"
             f"{run.results.replications:,} replications, seed {run.results.seed}"
         )
-        stdout.print(leaderboard_table(run.leaderboard, title=title, score=run.score))
+        stdout.print(
+            leaderboard_table(
+                run.leaderboard, title=title, score=run.score, currency=run.scenario.currency
+            )
+        )
         stdout.print(f"Debrief written to {target} (open debrief.html)")

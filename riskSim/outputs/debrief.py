@@ -31,6 +31,7 @@ from riskSim.units import DAYS_PER_WEEK
 from riskSim.words import (
     SCORE_LABELS,
     WORKSHOP_CAPTIONS,
+    currency_label,
     money,
     percent,
     quoted_mean,
@@ -55,6 +56,8 @@ TABLE_HEADER = (
     "p5 profit",
     "mean revenue",
     "revenue at risk (mean)",
+    "profit at risk (mean)",
+    "profit at risk CVaR95",
     "rented revenue share",
 )
 
@@ -74,7 +77,16 @@ def leaderboard_document(run: WorkshopRun) -> dict[str, Any]:
         "horizon_days": run.scenario.horizon_days,
         "deterministic": run.results.deterministic,
         "score": run.score,
-        "teams": [{**row.row(), "file": str(_team_file(run, row.team))} for row in run.leaderboard],
+        "currency": run.scenario.currency,
+        "teams": [
+            {
+                **row.row(),
+                "profit_at_risk_mean": row.profit_at_risk_mean,
+                "profit_at_risk_cvar95": row.profit_at_risk_cvar95,
+                "file": str(_team_file(run, row.team)),
+            }
+            for row in run.leaderboard
+        ],
     }
 
 
@@ -82,17 +94,19 @@ def _team_file(run: WorkshopRun, name: str) -> Path:
     return next(team.source for team in run.teams if team.name == name)
 
 
-def standing_cells(rows: Sequence[Standing]) -> list[list[str]]:
+def standing_cells(rows: Sequence[Standing], currency: str | None = None) -> list[list[str]]:
     """Leaderboard rows as display text, for the terminal, Markdown and HTML alike."""
     return [
         [
             str(row.rank),
             row.team,
-            money(row.score),
-            money(row.mean_profit),
-            money(row.p5_profit),
-            money(row.mean_revenue),
-            money(row.revenue_at_risk_mean),
+            money(row.score, currency),
+            money(row.mean_profit, currency),
+            money(row.p5_profit, currency),
+            money(row.mean_revenue, currency),
+            money(row.revenue_at_risk_mean, currency),
+            money(row.profit_at_risk_mean, currency),
+            money(row.profit_at_risk_cvar95, currency),
             percent(row.rented_revenue_share),
         ]
         for row in rows
@@ -190,7 +204,8 @@ def team_stories(run: WorkshopRun) -> dict[str, list[str]]:
                     f"from day {day} to day {end}"
                 )
             action = _response(strategies[row.team], onset, shock, row.team)
-            sentences.append(f"When {shock_happened(shock)} on day {day}, {action} and {cost}.")
+            happened = shock_happened(shock, run.scenario.currency)
+            sentences.append(f"When {happened} on day {day}, {action} and {cost}.")
         if not shocks:
             sentences.append(f"No shock hit; {row.team} played a calm {horizon} days.")
         stories[row.team] = sentences
@@ -220,6 +235,11 @@ def _intro(run: WorkshopRun) -> str:
     )
 
 
+def _unit(run: WorkshopRun) -> str:
+    currency = run.scenario.currency
+    return "currency units" if currency is None else f"{currency} ({currency_label(currency)})"
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -232,13 +252,14 @@ def leaderboard_markdown(run: WorkshopRun, *, chart_files: Sequence[str] = ()) -
     lines += ["", "## Leaderboard", ""]
     lines.append("| " + " | ".join(TABLE_HEADER) + " |")
     lines.append("|" + "|".join(["---", "---", *["---:"] * (len(TABLE_HEADER) - 2)]) + "|")
-    for cells in standing_cells(run.leaderboard):
+    for cells in standing_cells(run.leaderboard, run.scenario.currency):
         lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     lines += [
         "",
-        "Money is in currency units over the whole horizon, shocked world; revenue at risk is "
-        "calm-world revenue less shocked-world revenue; p5 profit is the 5th percentile of "
-        "profit across the futures.",
+        f"Money is in {_unit(run)} over the whole horizon, shocked world; revenue (profit) at "
+        "risk is calm-world revenue (profit) less shocked-world revenue (profit), CVaR95 the "
+        "mean of the worst 5% of futures; p5 profit is the 5th percentile of profit across "
+        "the futures.",
         "",
         "## What each team did when the shocks hit",
         "",
@@ -271,7 +292,7 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
     body += ["</ul>", "<h2>Leaderboard</h2>", "<table>", "<thead><tr>"]
     body += [f"<th>{html.escape(cell)}</th>" for cell in TABLE_HEADER]
     body += ["</tr></thead>", "<tbody>"]
-    for cells in standing_cells(run.leaderboard):
+    for cells in standing_cells(run.leaderboard, run.scenario.currency):
         body.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
     body += ["</tbody>", "</table>"]
     for name in ("leaderboard", "debrief"):

@@ -11,20 +11,24 @@ when an HTML report needs SVG charts that were not written as SVG files.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskSim.outputs.folder import write_text
+from riskSim.outputs.recommendation import recommendation_sentence
 from riskSim.results.onsets import shock_onsets
-from riskSim.words import CHART_CAPTIONS, about_sign, money, percent, quoted_mean
+from riskSim.words import CHART_CAPTIONS, about_sign, currency_label, money, percent, quoted_mean
 
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults
+    from riskSim.scenario import Scenario
 
 __all__ = [
     "report_html",
     "report_markdown",
+    "report_title",
+    "summary_table_header",
     "summary_table_rows",
     "verdict",
     "write_report",
@@ -33,14 +37,29 @@ __all__ = [
 TABLE_HEADER = (
     "strategy",
     "revenue p50 (p5–p95)",
+    "profit p50 (p5–p95)",
     "profit mean",
     "revenue at risk mean (share)",
     "VaR95",
     "CVaR95",
+    "profit at risk mean",
+    "profit at risk VaR95",
+    "profit at risk CVaR95",
     "rented revenue share",
     "owned audience at end",
     "recovery",
 )
+DETERMINISTIC_HEADER = (
+    "strategy",
+    "revenue",
+    "profit",
+    "revenue at risk (share)",
+    "profit at risk",
+    "rented revenue share",
+    "owned audience at end",
+    "recovery",
+)
+"""In expected-value mode every quantile, VaR and CVaR is the one value: one column each."""
 
 
 def _recovery(recovery: Mapping[str, Any]) -> str:
@@ -51,42 +70,89 @@ def _recovery(recovery: Mapping[str, Any]) -> str:
     return f"{shown} ({percent(never)} never)" if never else shown
 
 
+def summary_table_header(summary: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns of :func:`summary_table_rows`: one per figure, fewer in expected-value mode."""
+    return DETERMINISTIC_HEADER if summary["deterministic"] else TABLE_HEADER
+
+
 def summary_table_rows(summary: Mapping[str, Any]) -> list[list[str]]:
-    """The summary table, one row of text per strategy, columns as :data:`TABLE_HEADER`."""
+    """The summary table, one row of text per strategy, columns as :func:`summary_table_header`."""
+    currency = summary.get("currency")
+
+    def cash(value: float) -> str:
+        return money(value, currency)
+
     rows = []
     for name, strategy in summary["strategies"].items():
         revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+        profit, profit_risk = strategy["profit"], strategy["profit_at_risk"]
+        shares = [
+            percent(strategy["rented_revenue_share"]),
+            percent(strategy["owned_audience_share_end"]),
+            _recovery(strategy["recovery_days"]),
+        ]
+        relative = percent(strategy["relative_revenue_at_risk"])
+        if summary.get("deterministic"):
+            rows.append(
+                [
+                    name,
+                    cash(revenue["mean"]),
+                    cash(profit["mean"]),
+                    f"{cash(risk['mean'])} ({relative})",
+                    cash(profit_risk["mean"]),
+                    *shares,
+                ]
+            )
+            continue
         rows.append(
             [
                 name,
-                f"{money(revenue['p50'])} ({money(revenue['p5'])}–{money(revenue['p95'])})",
-                money(strategy["profit"]["mean"]),
-                f"{money(risk['mean'])} ({percent(strategy['relative_revenue_at_risk'])})",
-                money(risk["var95"]),
-                money(risk["cvar95"]),
-                percent(strategy["rented_revenue_share"]),
-                percent(strategy["owned_audience_share_end"]),
-                _recovery(strategy["recovery_days"]),
+                f"{cash(revenue['p50'])} ({cash(revenue['p5'])}–{cash(revenue['p95'])})",
+                f"{cash(profit['p50'])} ({cash(profit['p5'])}–{cash(profit['p95'])})",
+                cash(profit["mean"]),
+                f"{cash(risk['mean'])} ({relative})",
+                cash(risk["var95"]),
+                cash(risk["cvar95"]),
+                cash(profit_risk["mean"]),
+                cash(profit_risk["var95"]),
+                cash(profit_risk["cvar95"]),
+                *shares,
             ]
         )
     return rows
 
 
-def _strategy_story(name: str, strategy: Mapping[str, Any]) -> str:
+def _profit_at_risk(risk: Mapping[str, Any], amount: Callable[[float], str]) -> str:
+    if risk["mean"] == 0 and risk["var95"] == 0 and risk["cvar95"] == 0:
+        return "as much as in the calm world"
+    if risk["mean"] < 0:
+        return f"{amount(-risk['mean'])} more than in the calm world"
+    return (
+        f"{amount(risk['mean'])} less than in the calm world (profit at risk; "
+        f"{amount(risk['cvar95'])} in the worst 5% of futures)"
+    )
+
+
+def _strategy_story(name: str, strategy: Mapping[str, Any], currency: str | None = None) -> str:
     revenue, risk = strategy["revenue"], strategy["revenue_at_risk"]
+    profit_risk = strategy["profit_at_risk"]
     relative = strategy["relative_revenue_at_risk"]
+
+    def amount(value: float) -> str:
+        return money(value, currency)
+
     if risk["mean"] == 0 and risk["var95"] == 0:
         loss = "the shocks took no revenue"
     elif risk["mean"] < 0:
         loss = (
-            f"the shocks added {money(-risk['mean'])} of revenue on average "
+            f"the shocks added {amount(-risk['mean'])} of revenue on average "
             f"({percent(-relative)} more than the calm world)"
         )
     else:
         loss = (
-            f"the shocks took {money(risk['mean'])} of revenue on average "
+            f"the shocks took {amount(risk['mean'])} of revenue on average "
             f"({percent(relative)} of what the calm world earned); one future in 20 lost more "
-            f"than {money(risk['var95'])}, and those worst futures lost {money(risk['cvar95'])} "
+            f"than {amount(risk['var95'])}, and those worst futures lost {amount(risk['cvar95'])} "
             "on average"
         )
     recovery = strategy["recovery_days"]
@@ -107,31 +173,40 @@ def _strategy_story(name: str, strategy: Mapping[str, Any]) -> str:
             f"(median); {percent(recovery['never_share'])} of futures never got back."
         )
     return (
-        f"**{name}**: {loss}. Revenue came to {money(revenue['p50'])} (median; "
-        f"{money(revenue['p5'])}–{money(revenue['p95'])} in 90% of futures) and profit to "
-        f"{money(strategy['profit']['mean'])} on average. Rented platforms carried "
+        f"**{name}**: {loss}. Revenue came to {amount(revenue['p50'])} (median; "
+        f"{amount(revenue['p5'])}–{amount(revenue['p95'])} in 90% of futures) and profit to "
+        f"{amount(strategy['profit']['mean'])} on average, {_profit_at_risk(profit_risk, amount)}. "
+        "Rented platforms carried "
         f"{percent(strategy['rented_revenue_share'])} of its calm-world revenue; owned channels "
         f"held {percent(strategy['owned_audience_share_end'])} of its audience at the end.{back}"
     )
 
 
 def verdict(summary: Mapping[str, Any]) -> list[str]:
-    """Which strategy held up and by how much, in sentences (Markdown emphasis).
+    """The recommendation and why, then how the strategies compare, in sentences (Markdown).
 
-    Held up = lost the smallest share of its calm-world revenue to the shocks;
-    ties go to the first in the file. Earning the most in the shocked world is
-    told apart, because a strategy can lose little while earning little.
+    The first sentence is summary.json's ``recommendation`` (the best strategy
+    by the scenario's objective within its risk budget), never revenue alone.
+    Then, with several strategies, which lost the smallest share of its
+    revenue to the shocks, and which earned the most revenue and profit in
+    the shocked world: a strategy can lose little while earning little.
     """
     strategies = summary["strategies"]
+    currency = summary.get("currency")
+
+    def amount(value: float) -> str:
+        return money(value, currency)
+
+    sentences = [recommendation_sentence(summary, bold="**")]
     if len(strategies) < 2:
         (name,) = strategies
         relative = strategies[name]["relative_revenue_at_risk"]
-        return [f"With one strategy, **{name}**, the shocks took {percent(relative)} of revenue."]
+        alone = f"With one strategy, **{name}**, the shocks took {percent(relative)} of revenue."
+        return [*sentences, alone]
     names = list(strategies)
     relative = {name: strategies[name]["relative_revenue_at_risk"] for name in names}
     steadiest = min(names, key=lambda name: relative[name])
     hardest = max(names, key=lambda name: relative[name])
-    sentences = []
     if relative[steadiest] == relative[hardest]:
         sentences.append(
             f"Every strategy lost the same share of its revenue to the shocks: "
@@ -139,11 +214,11 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
         )
     else:
         sentences.append(
-            f"**{steadiest}** held up best against the shocks: they took "
-            f"{percent(relative[steadiest])} of its revenue "
-            f"({money(strategies[steadiest]['revenue_at_risk']['mean'])} on average), against "
+            f"**{steadiest}** lost the smallest share of its revenue to the shocks: "
+            f"{percent(relative[steadiest])} "
+            f"({amount(strategies[steadiest]['revenue_at_risk']['mean'])} on average), against "
             f"{percent(relative[hardest])} "
-            f"({money(strategies[hardest]['revenue_at_risk']['mean'])}) for **{hardest}**."
+            f"({amount(strategies[hardest]['revenue_at_risk']['mean'])}) for **{hardest}**."
         )
     for measure, words in (("revenue", "revenue"), ("profit", "profit")):
         ranked = sorted(names, key=lambda name: -strategies[name][measure]["mean"])
@@ -154,8 +229,8 @@ def verdict(summary: Mapping[str, Any]) -> list[str]:
         share = f", {percent(lead / base)} more" if base > 0 else ""
         sentences.append(
             f"In the shocked world **{best}** earned the most {words}: "
-            f"{money(strategies[best][measure]['mean'])} on average, "
-            f"{money(lead)} ahead of **{runner_up}**{share}."
+            f"{amount(strategies[best][measure]['mean'])} on average, "
+            f"{amount(lead)} ahead of **{runner_up}**{share}."
         )
     return sentences
 
@@ -212,6 +287,39 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
     return lines
 
 
+def report_title(scenario: Scenario) -> str:
+    """The title, marked when ``--set`` overrides may have made it (or the description) untrue.
+
+    ``LinkedIn charges $10 per post (with overrides: shocks.0.fee=0)``: the file's
+    words were written for the file as it is, not for the values that were run.
+    """
+    title = scenario.display_title()
+    if not scenario.overrides:
+        return title
+    return f"{title} (with overrides: {', '.join(scenario.overrides)})"
+
+
+def _override_lines(scenario: Scenario) -> list[str]:
+    """The ``--set`` strings as given, in order, for the lines under the title."""
+    if not scenario.overrides:
+        return []
+    listed = ", ".join(f"`{override}`" for override in scenario.overrides)
+    return [
+        f"Run with overrides: {listed}. The title and description are the file's own, "
+        "written before these changes."
+    ]
+
+
+def _money_note(summary: Mapping[str, Any]) -> str:
+    currency = summary.get("currency")
+    unit = "currency units" if currency is None else f"{currency} ({currency_label(currency)})"
+    return (
+        f"Revenue, profit, revenue at risk and profit at risk are totals over the horizon in "
+        f"{unit}; profit at risk is calm-world profit minus shocked-world profit. VaR95 is the "
+        "95th percentile of a loss, CVaR95 the mean of the worst 5% of futures."
+    )
+
+
 def report_markdown(results: SimulationResults, *, chart_files: Sequence[str] = ()) -> str:
     """report.md's text.
 
@@ -222,7 +330,8 @@ def report_markdown(results: SimulationResults, *, chart_files: Sequence[str] = 
     """
     scenario = results.scenario
     summary = results.summary
-    lines = [f"# {scenario.display_title()}", ""]
+    lines = [f"# {report_title(scenario)}", ""]
+    lines += [*_override_lines(scenario), ""] if scenario.overrides else []
     if scenario.description:
         lines += [scenario.description.strip(), ""]
     lines += ["## The scenario", "", *_scenario_facts(results), ""]
@@ -240,16 +349,11 @@ def report_markdown(results: SimulationResults, *, chart_files: Sequence[str] = 
     ]
     lines += ["", "## What happened", ""]
     for name, strategy in summary["strategies"].items():
-        lines += [_strategy_story(name, strategy), ""]
-    lines += ["## Which strategy held up", ""]
+        lines += [_strategy_story(name, strategy, scenario.currency), ""]
+    lines += ["## Recommendation", ""]
     lines += [*verdict(summary), ""]
-    lines += _md_table(TABLE_HEADER, summary_table_rows(summary))
-    lines += [
-        "",
-        "Revenue, profit and revenue at risk are totals over the horizon in currency units; "
-        "VaR95 is the 95th percentile of revenue at risk, CVaR95 the mean of the worst 5%.",
-        "",
-    ]
+    lines += _md_table(summary_table_header(summary), summary_table_rows(summary))
+    lines += ["", _money_note(summary), ""]
     sensitivity = _sensitivity_lines(results)
     if sensitivity:
         lines += [
@@ -353,8 +457,9 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
     """
     scenario = results.scenario
     summary = results.summary
-    title = html.escape(scenario.display_title())
+    title = html.escape(report_title(scenario))
     body = [f"<h1>{title}</h1>"]
+    body += [f"<p>{_inline(line)}</p>" for line in _override_lines(scenario)]
     if scenario.description:
         body.append(f"<p>{_inline(scenario.description.strip())}</p>")
     body += [
@@ -377,16 +482,13 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
     ]
     body += ["</ul>", "<h2>What happened</h2>"]
     body += [
-        f"<p>{_inline(_strategy_story(name, strategy))}</p>"
+        f"<p>{_inline(_strategy_story(name, strategy, scenario.currency))}</p>"
         for name, strategy in summary["strategies"].items()
     ]
-    body.append("<h2>Which strategy held up</h2>")
+    body.append("<h2>Recommendation</h2>")
     body += [f"<p>{_inline(sentence)}</p>" for sentence in verdict(summary)]
-    body += _html_table(TABLE_HEADER, summary_table_rows(summary))
-    body.append(
-        "<p>Revenue, profit and revenue at risk are totals over the horizon in currency units; "
-        "VaR95 is the 95th percentile of revenue at risk, CVaR95 the mean of the worst 5%.</p>"
-    )
+    body += _html_table(summary_table_header(summary), summary_table_rows(summary))
+    body.append(f"<p>{_inline(_money_note(summary))}</p>")
     sensitivity = _sensitivity_lines(results)
     if sensitivity:
         body += [

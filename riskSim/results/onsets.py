@@ -58,7 +58,7 @@ def shock_onsets(results: SimulationResults) -> list[ShockOnset]:
     horizon = float(results.scenario.horizon_days)
     marks = []
     for index, shock in enumerate(results.scenario.shocks):
-        label = describe_shock(shock)
+        label = describe_shock(shock, results.scenario.currency)
         draws = results.inputs.get(f"shocks.{index}.at")
         happens = results.inputs.get(f"shocks.{index}.happens")
         chance = (

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from riskSim.results import metrics
+from riskSim.results.recommend import recommend
 from riskSim.scenario import Scenario
 from riskSim.units import DAYS_PER_WEEK
 
@@ -166,6 +167,11 @@ class StrategyResult:
         """Calm revenue less shocked revenue, ``ndarray[replications]``."""
         return self.calm.revenue - self.shocked.revenue
 
+    @property
+    def profit_at_risk(self) -> np.ndarray:
+        """Calm profit less shocked profit, ``ndarray[replications]``."""
+        return self.calm.profit - self.shocked.profit
+
 
 @dataclass
 class BatchResult:
@@ -242,6 +248,7 @@ class SimulationResults:
             "calm_revenue": metrics.distribution_summary(calm.revenue),
             "calm_profit": metrics.distribution_summary(calm.profit),
             "revenue_at_risk": metrics.risk_summary(losses),
+            "profit_at_risk": metrics.risk_summary(result.profit_at_risk),
             "relative_revenue_at_risk": metrics.ratio(float(losses.mean()), calm_mean),
             "rented_revenue_share": metrics.ratio(float(calm.rented_revenue.mean()), calm_mean),
             "owned_audience_share_end": metrics.ratio(owned_audience, float(audience_end.sum())),
@@ -277,17 +284,25 @@ class SimulationResults:
     @cached_property
     def summary(self) -> dict[str, Any]:
         """The summary.json document, computed once (results do not change after a run)."""
+        scenario = self.scenario
+        strategies = {
+            name: self._strategy_summary(result) for name, result in self.strategies.items()
+        }
         document: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "scenario": self.scenario.name,
-            "title": self.scenario.display_title(),
+            "scenario": scenario.name,
+            "title": scenario.display_title(),
+            "currency": scenario.currency,
+            "overrides": list(scenario.overrides),
             "seed": self.seed,
             "replications": self.replications,
-            "horizon_days": self.scenario.horizon_days,
+            "horizon_days": scenario.horizon_days,
             "deterministic": self.deterministic,
-            "strategies": {
-                name: self._strategy_summary(result) for name, result in self.strategies.items()
-            },
+            "risk_budget": scenario.risk_budget.model_dump(),
+            "recommendation": recommend(
+                strategies, objective=scenario.objective, budget=scenario.risk_budget
+            ),
+            "strategies": strategies,
         }
         if self.inputs:
             document["sensitivity"] = self.sensitivity()
@@ -348,6 +363,8 @@ def headline_figures(strategy: dict[str, Any]) -> dict[str, float]:
         "revenue_at_risk_cvar95": strategy["revenue_at_risk"]["cvar95"],
         "relative_revenue_at_risk": strategy["relative_revenue_at_risk"],
         "rented_revenue_share": strategy["rented_revenue_share"],
+        "profit_at_risk_mean": strategy["profit_at_risk"]["mean"],
+        "profit_at_risk_cvar95": strategy["profit_at_risk"]["cvar95"],
         "mean_profit": profit["mean"],
         "p5_profit": profit["p5"],
         "mean_revenue": revenue["mean"],

@@ -16,11 +16,20 @@ terminal) or where outputs go.
 from __future__ import annotations
 
 from riskSim.scenario.loading import load_scenario, parse_override, scenario_to_yaml
-from riskSim.scenario.model import Bounds, Channel, Scenario, Strategy, field_bounds, is_slug
+from riskSim.scenario.model import (
+    Bounds,
+    Channel,
+    RiskBudget,
+    Scenario,
+    Strategy,
+    field_bounds,
+    is_slug,
+)
 
 __all__ = [
     "Bounds",
     "Channel",
+    "RiskBudget",
     "Scenario",
     "Strategy",
     "field_bounds",

@@ -256,7 +256,9 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
                 )
         elif isinstance(node, dict):
             key = segment
-            if key not in node and not last:
+            if key not in node and not last and _is_section(walked, key, data):
+                node[key] = {}  # a section the file leaves at its defaults: risk_budget, ...
+            elif key not in node and not last:
                 known = [str(name) for name in node]
                 hint = did_you_mean(segment, known, otherwise=f" (known: {', '.join(known)})")
                 raise InvalidInputError.single(
@@ -276,6 +278,15 @@ def _apply_override(data: dict[str, Any], origins: Origins, text: str) -> None:
             node = node[key]
 
 
+def _is_section(path: Sequence[str | int], key: str, data: Any) -> bool:
+    """True when ``key`` names a mapping of fields of the model at ``path`` (``risk_budget``)."""
+    owner = _model_at(path, data)
+    if owner is None or key not in owner.model_fields:
+        return False
+    annotation = owner.model_fields[key].annotation
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 def _model_at(path: Sequence[str | int], data: Any) -> type[BaseModel] | None:
     """The model class that validates the mapping found at ``path`` in raw data."""
     _, node = _lookup_path(data, path)
@@ -287,6 +298,8 @@ def _model_at(path: Sequence[str | int], data: Any) -> type[BaseModel] | None:
         return model.Scenario
     if tuple(path) == ("workshop",):
         return model.Workshop
+    if tuple(path) == ("risk_budget",):
+        return model.RiskBudget
     if depth == 2 and section == "channels":
         return model.Channel
     if depth == 2 and section == "strategies":
@@ -478,7 +491,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> model.Scen
     for override in overrides:
         _apply_override(data, origins, override)
     data.setdefault("name", scenario_path.stem)
-    return validate_data(data, origins, str(scenario_path))
+    return validate_data(data, origins, str(scenario_path)).with_overrides(overrides)
 
 
 def scenario_to_yaml(scenario: model.Scenario) -> str:

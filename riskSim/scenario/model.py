@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     model_validator,
 )
 
@@ -36,10 +38,12 @@ __all__ = [
     "PlatformShutdown",
     "ReachCollapse",
     "Responses",
+    "RiskBudget",
     "Scenario",
     "Shock",
     "Strategy",
     "Workshop",
+    "OBJECTIVES",
     "SLUG_PATTERN",
     "field_bounds",
     "is_slug",
@@ -344,6 +348,40 @@ class Workshop(BaseModel):
     hide_shocks: bool = Field(False, description="Leave the shocks out of `risksim brief`.")
 
 
+Objective = Literal["mean_profit", "p5_profit", "mean_revenue"]
+OBJECTIVES: tuple[str, ...] = Objective.__args__  # type: ignore[attr-defined]
+"""What a recommendation (and a workshop score) may maximise."""
+
+
+class RiskBudget(BaseModel):
+    """The most a recommended strategy may lose in its worst 5% of futures."""
+
+    model_config = MODEL_CONFIG
+
+    profit_at_risk_cvar95: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Largest profit at risk CVaR95 (calm profit - shocked profit, mean of the "
+        "worst 5%) a recommended strategy may have, in currency.",
+    )
+    revenue_at_risk_cvar95: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="Largest revenue at risk CVaR95 a recommended strategy may have, in currency.",
+    )
+
+
+def _currency_code(code: str | None) -> str | None:
+    if code is not None and re.fullmatch(r"[A-Z]{3}", code) is None:
+        raise ValueError(
+            f"must be an ISO 4217 code of three capital letters (USD, EUR, GBP, JPY, ...), "
+            f"got {code!r}"
+        )
+    return code
+
+
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 """What a scenario, variant or file name may be: it names folders, so no spaces or slashes."""
 
@@ -384,6 +422,22 @@ class Scenario(BaseModel):
     )
     shocks: list[Shock] = Field(default_factory=list, description="Platform shocks.")
     workshop: Workshop = Field(default_factory=Workshop, description="Workshop settings.")
+    currency: Annotated[str | None, AfterValidator(_currency_code)] = Field(
+        None,
+        description="ISO 4217 code of every amount in the file (USD, EUR, GBP, JPY, ...); "
+        "outputs show $, €, £ or ¥ where one is standard, else the code.",
+    )
+    objective: Objective = Field(
+        "mean_profit",
+        description="What the recommended strategy maximises among those within the "
+        "risk_budget: mean_profit, p5_profit (a bad year's profit) or mean_revenue.",
+    )
+    risk_budget: RiskBudget = Field(
+        default_factory=RiskBudget,
+        description="Tail losses a recommended strategy may not exceed (none by default).",
+    )
+    _overrides: tuple[str, ...] = PrivateAttr(default=())
+    """The ``--set`` strings this scenario was loaded with, in order (not a field of the file)."""
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -397,6 +451,27 @@ class Scenario(BaseModel):
     def display_title(self) -> str:
         """The title, or the name when there is none."""
         return self.title or self.name
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is: the ``--set`` strings that led there do not count."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set PATH=VALUE`` strings applied when loading, as given, in order."""
+        return self._overrides
+
+    def with_overrides(self, overrides: Sequence[str]) -> Scenario:
+        """This scenario, remembering the ``--set`` strings it was loaded with.
+
+        They are not part of the file (``scenario.yaml`` already has them
+        applied); outputs list them so a reader knows what was run.
+        """
+        copied = self.model_copy()
+        copied._overrides = tuple(overrides)
+        return copied
 
 
 def reference_problems(scenario: Scenario) -> list[tuple[str, str]]:

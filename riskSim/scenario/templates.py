@@ -19,6 +19,10 @@ _HEADER = """\
 # any channel figure, capture rate, shock size or onset may be a distribution:
 #   {{dist: triangular, low: 0.04, mode: 0.08, high: 0.12}}
 name: {name}
+currency: USD                   # ISO 4217 code of every amount: outputs show $ (or the code)
+objective: mean_profit          # the recommendation maximises this (p5_profit, mean_revenue)
+# risk_budget: {{profit_at_risk_cvar95: 20000}}   # most a recommended strategy may lose
+#                                                # in its worst 5% of futures (optional)
 """
 
 _B2B = """\
@@ -28,7 +32,7 @@ description: >
   platform, and what each strategy does about it.
 sources:                        # where every figure comes from; "assumption" where one
   - "Smart Insights: LinkedIn daily reach of a B2B audience 4-8%"
-  - "Ehrenberg-Bass Institute 2011: about 1% of a brand's followers engage"
+  - "LinkedIn company pages 2019 (55 Dutch organisations): engagement 5.6%, clicks 3.8% of views"
   - "Mailchimp 2019: open 22.7%, click 2.9% per send; Monetate Q2 2013: email converts at 3.34%"
   - "Assumption: $1,200 order, $50 a post, a hypothetical $10 fee per post"
 horizon_days: 730               # days simulated
@@ -41,8 +45,8 @@ channels:
     target_share: 0.6           # share who are buyers you target
     posts_per_week: 5
     organic_reach: {dist: triangular, low: 0.04, mode: 0.08, high: 0.12}   # Smart Insights
-    engagement_rate: 0.01       # Ehrenberg-Bass: ~1% engage
-    click_rate: 0.3             # engaged prospects who click through (assumption)
+    engagement_rate: 0.056      # LinkedIn 2019: 5.6% of those reached engage
+    click_rate: 0.68            # 3.8% of views click: 0.68 of the engaged
     conversion_rate: 0.02       # Forrester 2011 (secondary): social converts at 2%
     order_value: 1200           # assumption
     production_cost: 50         # assumption: cost of one post

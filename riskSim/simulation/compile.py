@@ -33,6 +33,20 @@ CHANNEL_QUANTITIES = tuple(
     name for name in Channel.model_fields if name not in ("kind", "posts_per_week")
 )
 SHOCK_QUANTITIES = ("fee", "factor", "ramp_days", "share", "notice_days", "duration_days", "rate")
+NO_SHOCK_SIZES = {
+    "pay_per_post": ("fee", 0.0),
+    "reach_collapse": ("factor", 1.0),
+    "feature_shutdown": ("share", 0.0),
+    "account_suspension": ("duration_days", 0.0),
+    "ad_cost_inflation": ("factor", 1.0),
+    "audience_exodus": ("rate", 0.0),
+}
+"""The size at which each shock changes nothing: such a shock does not happen.
+
+Without this a fee of 0 would still set off a strategy's response (reduce,
+exit) and cost revenue for nothing. Decided per replication, so an uncertain
+size drawn at exactly this value (a clipped distribution) is no shock there.
+"""
 
 
 @dataclass(frozen=True)
@@ -240,12 +254,16 @@ def compile_batch(
             for quantity in SHOCK_QUANTITIES
             if quantity in type(shock).model_fields
         }
+        onset = _onset(drawer, index, shock)
+        if shock.type in NO_SHOCK_SIZES:
+            measure, no_change = NO_SHOCK_SIZES[shock.type]
+            onset = np.where(params[measure] == no_change, math.inf, onset)
         shocks.append(
             CompiledShock(
                 index=index,
                 type=shock.type,
                 channel=order[shock.channel],
-                onset=_onset(drawer, index, shock),
+                onset=onset,
                 params=params,
             )
         )

@@ -43,6 +43,8 @@ COMPARE_COLUMNS = (
     "relative_revenue_at_risk",
     "rented_revenue_share",
     "profit_mean",
+    "profit_at_risk_mean",
+    "profit_at_risk_cvar95",
 )
 """The columns of compare.csv, in order."""
 

@@ -52,8 +52,14 @@ METRIC_COLUMNS = (
     "revenue_at_risk_cvar95",
     "relative_revenue_at_risk",
     "rented_revenue_share",
+    "profit_at_risk_mean",
+    "profit_at_risk_cvar95",
 )
-"""The figures of each point in sweep.csv, after the varied paths and before ``pareto``."""
+"""The figures of each point in sweep.csv, after the varied paths and before ``pareto``.
+
+The design's columns first, in its order; profit at risk (calm profit - shocked
+profit) after them, so a reader of the design's columns finds them where listed.
+"""
 
 Value = int | float
 PointProgress = Callable[[int, int], None]
@@ -167,7 +173,7 @@ def restrict(scenario: Scenario, strategy: str) -> Scenario:
         )
     document = scenario.model_dump(by_alias=True, exclude={"extends"})
     document["strategies"] = {strategy: document["strategies"][strategy]}
-    return Scenario.model_validate(document)
+    return Scenario.model_validate(document).with_overrides(scenario.overrides)
 
 
 def _check_path(scenario: Scenario, path: str, strategy: str) -> None:

@@ -243,6 +243,9 @@ class Standing:
         revenue_at_risk_mean: mean of calm-world revenue less shocked-world revenue.
         rented_revenue_share: calm-world revenue share of rented channels.
         profit_p95, revenue_p5, revenue_p95: the rest of the ranges the chart shows.
+        profit_at_risk_mean, profit_at_risk_cvar95: calm-world profit less shocked-world
+            profit, its mean and the mean of its worst 5% (leaderboard.md and .json;
+            leaderboard.csv keeps the design's columns).
     """
 
     rank: int
@@ -256,6 +259,8 @@ class Standing:
     profit_p95: float = 0.0
     revenue_p5: float = 0.0
     revenue_p95: float = 0.0
+    profit_at_risk_mean: float = 0.0
+    profit_at_risk_cvar95: float = 0.0
 
     def row(self) -> dict[str, Any]:
         """The leaderboard.csv row: exactly :data:`LEADERBOARD_COLUMNS`."""

@@ -87,31 +87,44 @@ def test_svg_charts_are_inlined_from_the_files_and_pdf_is_linked(results, tmp_pa
     assert "![Exposure" not in markdown
 
 
-def test_verdict_names_the_steadiest_strategy_and_by_how_much() -> None:
-    def strategy(relative: float, risk: float, revenue: float, profit: float) -> dict:
+def test_verdict_opens_with_the_recommendation_then_compares() -> None:
+    def strategy(relative: float, risk: float, revenue: float, profit: float, tail: float) -> dict:
         return {
             "relative_revenue_at_risk": relative,
-            "revenue_at_risk": {"mean": risk},
+            "revenue_at_risk": {"mean": risk, "cvar95": risk},
+            "profit_at_risk": {"mean": tail / 2, "cvar95": tail},
             "revenue": {"mean": revenue},
-            "profit": {"mean": profit},
+            "profit": {"mean": profit, "p5": profit / 2},
         }
 
     summary = {
+        "currency": "USD",
+        "risk_budget": {"profit_at_risk_cvar95": 20_000, "revenue_at_risk_cvar95": None},
+        "recommendation": {
+            "strategy": "owned-first",
+            "objective": "mean_profit",
+            "value": 18_200,
+            "within_risk_budget": True,
+        },
         "strategies": {
-            "platform-first": strategy(0.30, 30_000, 70_000, 20_000),
-            "owned-first": strategy(0.05, 6_000, 114_000, 25_000),
-        }
+            "platform-first": strategy(0.30, 30_000, 70_000, 12_000, 25_000),
+            "owned-first": strategy(0.05, 6_000, 114_000, 18_200, 9_100),
+        },
     }
     sentences = verdict(summary)
     assert sentences[0] == (
-        "**owned-first** held up best against the shocks: they took 5.0% of its revenue "
-        "(6,000 on average), against 30% (30,000) for **platform-first**."
+        "Recommended: **owned-first**: highest expected profit, $18.2k, and profit at risk "
+        "CVaR95 $9.1k within the $20k budget."
     )
     assert sentences[1] == (
-        "In the shocked world **owned-first** earned the most revenue: 114,000 on average, "
-        "44,000 ahead of **platform-first**, 63% more."
+        "**owned-first** lost the smallest share of its revenue to the shocks: 5.0% "
+        "($6,000 on average), against 30% ($30,000) for **platform-first**."
     )
-    assert sentences[2].startswith("In the shocked world **owned-first** earned the most profit")
+    assert sentences[2] == (
+        "In the shocked world **owned-first** earned the most revenue: $114,000 on average, "
+        "$44,000 ahead of **platform-first**, 63% more."
+    )
+    assert sentences[3].startswith("In the shocked world **owned-first** earned the most profit")
 
 
 def test_shocks_in_words() -> None:

@@ -157,7 +157,8 @@ def test_a_grid_runs_every_pair_last_path_fastest(write_yaml) -> None:
     header = sweep_csv(result).splitlines()[0]
     assert header == (
         f"{RATE},shocks.0.at,revenue_mean,profit_mean,calm_profit_mean,revenue_at_risk_mean,"
-        "revenue_at_risk_cvar95,relative_revenue_at_risk,rented_revenue_share,pareto"
+        "revenue_at_risk_cvar95,relative_revenue_at_risk,rented_revenue_share,"
+        "profit_at_risk_mean,profit_at_risk_cvar95,pareto"
     )
     # rate 0, shutdown on day 7: posts 7..27 are lost, 21 x 25
     assert result.rows()[0]["revenue_at_risk_mean"] == pytest.approx(21 * 25)

@@ -183,6 +183,15 @@ class _World:
             _uniform(channel.organic_reach * keep)
             for channel, keep in zip(plan.channels, reach_keep, strict=True)
         ]
+        # Evacuating at a boost of 0 stops a channel's captures during the notice: its
+        # reach penalty lifts with them ("while its capture rate > 0").
+        self.penalty_lifts = [
+            strategy.evacuate
+            and strategy.evacuation_boost == 0
+            and any(capture.source == index for capture in strategy.captures)
+            for index in range(channel_count)
+        ]
+        self.free_reach = [_uniform(channel.organic_reach) for channel in plan.channels]
         self.engagement = [_uniform(channel.engagement_rate) for channel in plan.channels]
         self.buying = [
             _uniform(channel.click_rate * channel.conversion_rate) for channel in plan.channels
@@ -330,7 +339,12 @@ class _World:
         sampler = self.post_samplers[channel]
         people = self._settle(channel)
         reach_factor = self.timeline.reach_factor(channel, t)
-        reach = self.base_reach[channel] * reach_factor  # both in [0, 1]: no clipping needed
+        base_reach = self.base_reach[channel]
+        if self.penalty_lifts[channel]:
+            evacuating = self.timeline.evacuating(channel, t)
+            if evacuating.any():
+                base_reach = np.where(evacuating, self.free_reach[channel], base_reach)
+        reach = base_reach * reach_factor  # both in [0, 1]: no clipping needed
         engage = reach * self.engagement[channel]
         buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
         if mask is not None:
