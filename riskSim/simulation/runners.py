@@ -16,7 +16,8 @@ import signal
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from riskSim.errors import InvalidInputError
 from riskSim.results.records import BatchResult
@@ -29,6 +30,7 @@ __all__ = [
     "ProgressCallback",
     "batch_sizes",
     "default_workers",
+    "ordered_map",
     "run_batches",
 ]
 
@@ -90,6 +92,31 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+Item = TypeVar("Item")
+Output = TypeVar("Output")
+
+
+@contextlib.contextmanager
+def ordered_map(
+    workers: int,
+) -> Iterator[Callable[[Callable[[Item], Output], Sequence[Item]], list[Any]]]:
+    """A ``map`` over ``workers`` processes whose results come back in the items' order.
+
+    For studies that run many small scenarios (an optimizer's trials): one
+    pool for the whole study, the same worker set-up as the batches' pool, and
+    results placed by position, never by completion, so the study's outcome
+    does not depend on the number of workers. ``function`` must be picklable
+    (a module-level function).
+    """
+    if workers <= 1:
+        yield lambda function, items: [function(item) for item in items]
+        return
+    with _pool_context().Pool(
+        workers, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
+        yield lambda function, items: pool.map(function, items, chunksize=1)
 
 
 def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:
