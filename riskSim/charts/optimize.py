@@ -71,11 +71,14 @@ def optimize_chart(result: OptimizeResult) -> Figure:
         axes.plot(
             risk[frontier][order],
             value[frontier][order],
-            "-",
+            "-o",
             color=FRONTIER,
+            markersize=15,
+            markerfacecolor="none",
+            markeredgewidth=2.5,
             linewidth=2.5,
             zorder=2,
-            label="frontier: no trial has both less risk and more",
+            label="frontier: no other trial is as safe and better",
         )
         axes.scatter(
             [result.best.profit_at_risk_cvar95],

@@ -34,8 +34,8 @@ __all__ = [
 
 CHART_CAPTION = (
     "Every trial: its objective against its profit at risk CVaR95. Filled dots are within "
-    "the risk budget (dashed line), hollow ones over it; the green line joins the trials no "
-    "other beats on both, and the ring marks the recommendation."
+    "the risk budget (dashed line), hollow ones over it; the green line joins the frontier "
+    "(no other trial is as safe and better), and the black ring marks the recommendation."
 )
 
 
@@ -85,6 +85,10 @@ def lever_words(result: OptimizeResult, trial: Trial) -> str:
             phrases.append(f"{shown} posts a week on {field[1]}")
         elif field == ["responses", "pay_per_post"]:
             phrases.append(f"'{shown}' when a channel charges per post")
+        elif field == ["responses", "platform_shutdown"]:
+            phrases.append(f"'{shown}' when a channel announces its shutdown")
+        elif field == ["responses", "evacuation_boost"]:
+            phrases.append(f"{shown} times the capture rate while evacuating")
         elif field == ["responses", "reduce_to_posts_per_week"]:
             phrases.append(f"reduce to {shown} posts a week")
         elif field in (["reaction_days"], ["responses", "reaction_days"]):

@@ -296,7 +296,8 @@ class OptimizeResult:
         return [_setting(lever, trial.values[lever.path]) for lever in self.levers]
 
     def frontier(self) -> list[bool]:
-        """Per trial: no other has both a lower profit at risk CVaR95 and a higher objective."""
+        """Per trial: no other has as low a profit at risk CVaR95 and as high an objective,
+        and is better on one (:func:`non_dominated`)."""
         return non_dominated([(t.profit_at_risk_cvar95, t.objective) for t in self.trials])
 
     def rows(self) -> list[dict[str, Any]]:
@@ -397,9 +398,20 @@ class OptimizeResult:
 
 
 def non_dominated(points: Sequence[tuple[float, float]]) -> list[bool]:
-    """Which ``(risk, objective)`` points no other beats on both (less risk, more objective)."""
+    """Which ``(risk, objective)`` points no other dominates (as little risk and as much
+    objective, and strictly better on one).
+
+    Weaker than the sweep's rule (strictly better on both): an optimizer's trials
+    often tie on risk (every trial that pays a fixed fee has the same tail), and
+    among those only the best is worth drawing as the frontier. Twins are kept.
+    """
     return [
-        not any(other_risk < risk and other_value > value for other_risk, other_value in points)
+        not any(
+            other_risk <= risk
+            and other_value >= value
+            and (other_risk < risk or other_value > value)
+            for other_risk, other_value in points
+        )
         for risk, value in points
     ]
 

@@ -63,9 +63,10 @@ def test_parse_choice_refuses_empty_or_repeated_values(text: str) -> None:
 
 
 def test_non_dominated_on_hand_made_points() -> None:
-    # (risk, objective): less risk and more objective both beat
-    points = [(1.0, 10.0), (2.0, 20.0), (2.0, 15.0), (3.0, 15.0), (0.5, 5.0)]
-    assert non_dominated(points) == [True, True, True, False, True]
+    # (risk, objective): as little risk and as much objective, better on one, dominates
+    points = [(1.0, 10.0), (2.0, 20.0), (2.0, 15.0), (3.0, 15.0), (0.5, 5.0), (0.5, 5.0)]
+    assert non_dominated(points) == [True, True, False, False, True, True]
+    assert non_dominated([]) == []
 
 
 def test_holdout_seed_is_fixed_and_not_the_seed() -> None:
