@@ -298,7 +298,10 @@ class OptimizeResult:
     def frontier(self) -> list[bool]:
         """Per trial: no other has as low a profit at risk CVaR95 and as high an objective,
         and is better on one (:func:`non_dominated`)."""
-        return non_dominated([(t.profit_at_risk_cvar95, t.objective) for t in self.trials])
+        # to a millionth of a currency unit: sums in another order must not split a tie
+        return non_dominated(
+            [(round(t.profit_at_risk_cvar95, 6), round(t.objective, 6)) for t in self.trials]
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """trials.csv's rows, in trial order."""
