@@ -138,6 +138,9 @@ def recommendation_lines(result: OptimizeResult) -> list[str]:
         )
     else:
         within = f" within your budget ({budget})" if budget else ""
+        if result.budget.revenue_at_risk_cvar95 is None and budget:
+            cap = result.budget.profit_at_risk_cvar95
+            within = f" within your {money(cap or 0.0)} budget"
         lead = f"Run {result.strategy} with {lever_words(result, best)}: {figures}{within}."
     lines = [lead]
     lines.append(
