@@ -118,7 +118,8 @@ def optimize(
     with user_errors():
         levers = [parse_lever(text) for text in lever or []]
         levers += [parse_choice(text) for text in choice or []]
-        name = load_scenario(scenario, overrides or []).name
+        loaded = load_scenario(scenario, overrides or [])
+        name = loaded.name
         target = out if out is not None else Path("runs") / f"{name}-optimize"
         check_output_folder(target, force=force, suggest=os.path.join(target, f"{name}-optimize"))
         chatty = not quiet and not json_output
@@ -131,7 +132,8 @@ def optimize(
                 return
             so_far = "none within the budget yet"
             if best is not None:
-                so_far = f"best so far {round_money(best.objective)} (trial {best.number})"
+                figure = round_money(best.objective, loaded.currency)
+                so_far = f"best so far {figure} (trial {best.number})"
             stderr.print(f"trials {done}/{total}: {so_far}", markup=False)
 
         result = run_optimize(

@@ -48,6 +48,7 @@ def test_optimize_writes_its_folder_and_says_what_to_run(write_yaml, tmp_path: P
     assert len(rows) == 25
     assert "Run own with capture rate" in result.output
     assert "Hold-out check" in result.output
+    assert "trials 8/24: best so far " in result.output  # progress, a line per generation
     assert all(len(line) <= 80 for line in result.output.splitlines())
     report = (out / "report.md").read_text()
     assert "Run own with capture rate" in report and "charts/optimize.png" in report
