@@ -100,23 +100,80 @@ Output = TypeVar("Output")
 
 @contextlib.contextmanager
 def ordered_map(
-    workers: int,
+    workers: int, *, scheduler: str | None = None
 ) -> Iterator[Callable[[Callable[[Item], Output], Sequence[Item]], list[Any]]]:
     """A ``map`` over ``workers`` processes whose results come back in the items' order.
 
     For studies that run many small scenarios (an optimizer's trials): one
-    pool for the whole study, the same worker set-up as the batches' pool, and
-    results placed by position, never by completion, so the study's outcome
-    does not depend on the number of workers. ``function`` must be picklable
-    (a module-level function).
+    pool (or one Dask client, with ``scheduler``) for the whole study, the
+    same worker set-up as the batches', and results placed by position, never
+    by completion, so the study's outcome does not depend on the workers.
+    ``function`` must be picklable (a module-level function).
+
+    Raises:
+        InvalidInputError: (``scheduler``) Dask is not installed or unreachable.
     """
+    if scheduler is not None:
+        with _dask_client(scheduler, workers) as client:
+            token = uuid.uuid4().hex[:8]
+            calls = 0
+
+            def dask_map(function: Callable[[Item], Output], items: Sequence[Item]) -> list[Any]:
+                nonlocal calls
+                calls += 1
+                futures = [
+                    client.submit(function, item, pure=False, key=f"risksim-{token}-{calls}-{i}")
+                    for i, item in enumerate(items)
+                ]
+                return [future.result() for future in futures]
+
+            yield dask_map
+        return
     if workers <= 1:
         yield lambda function, items: [function(item) for item in items]
         return
-    with _pool_context().Pool(
-        workers, initializer=_start_worker, initargs=(os.getpid(),)
-    ) as pool:
+    with _pool_context().Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         yield lambda function, items: pool.map(function, items, chunksize=1)
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+    """A Dask client on ``scheduler`` ('local': a LocalCluster of ``workers``), closed after.
+
+    Raises:
+        InvalidInputError: Dask is not installed, or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InvalidInputError.single(
+            "--scheduler", "", "running on Dask needs its extra: pip install 'riskSim[dask]'"
+        ) from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="5s")
+    except (OSError, TimeoutError) as error:
+        if cluster is not None:
+            cluster.close()
+        raise InvalidInputError.single(
+            "--scheduler", "", f"cannot reach the Dask scheduler at {scheduler!r}: {error}"
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:

@@ -19,6 +19,7 @@ import shlex
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -532,6 +533,19 @@ def _evaluate(job: _Job) -> dict[str, Any]:
     return figures  # type: ignore[no-any-return]
 
 
+def _evaluate_outcome(job: _Job, *, goal: str) -> tuple[dict[str, Any], np.ndarray]:
+    """A hold-out run: the strategy's summary and, per replication, what the objective sums."""
+    results = simulate(
+        job.scenario,
+        replications=job.replications,
+        seed=job.seed,
+        workers=1,
+        deterministic=job.deterministic,
+    )
+    (name,) = results.strategies
+    return results.summary["strategies"][name], _outcome(results, name, goal)
+
+
 def _constraint_values(figures: Mapping[str, Any], budget: RiskBudget) -> dict[str, float]:
     """Per limit the budget sets: tail loss less cap (at most 0 when within), for Optuna."""
     return {
@@ -570,7 +584,7 @@ def run_optimize(
     Every trial is ``risksim run --set`` of its lever values, restricted to the
     strategy and simulated on the same seed (common random numbers). Trials are
     asked of a seeded TPE sampler :data:`GENERATION` at a time and simulated in
-    parallel on ``workers`` processes (or their batches on ``scheduler``); the
+    parallel on ``workers`` processes (or as tasks on the Dask ``scheduler``); the
     generation's results are told in trial order, so the search and its result
     are the same whatever the workers. The best and the runner-up are then
     simulated again on :func:`holdout_seed`.
@@ -627,8 +641,8 @@ def run_optimize(
     done: list[Trial] = []
     if progress is not None:
         progress(0, trials, None)
-    pool_size = 1 if scheduler is not None else min(processes, GENERATION, trials)
-    with ordered_map(pool_size) as run_all:
+    pool_size = processes if scheduler is not None else min(processes, GENERATION, trials)
+    with ordered_map(pool_size, scheduler=scheduler) as run_all:
         while len(done) < trials:
             asked = [study.ask() for _ in range(min(GENERATION, trials - len(done)))]
             chosen = [{lever.path: _suggest(trial, lever) for lever in checked} for trial in asked]
@@ -647,10 +661,7 @@ def run_optimize(
                 )
                 for values in chosen
             ]
-            if scheduler is not None:
-                summaries = [_evaluate_on(job, scheduler, processes) for job in jobs]
-            else:
-                summaries = run_all(_evaluate, jobs)
+            summaries = run_all(_evaluate, jobs)
             for asked_trial, values, figures in zip(asked, chosen, summaries, strict=True):
                 value = objective_value(figures, goal)
                 for limit, excess in _constraint_values(figures, budget).items():
@@ -671,26 +682,25 @@ def run_optimize(
             if progress is not None:
                 feasible = [trial for trial in done if trial.feasible]
                 progress(len(done), trials, _ranked(feasible, budget)[0] if feasible else None)
-    ranked = _ranked(done, budget)
-    best = ranked[0]
-    runner_up = next((trial for trial in ranked[1:] if trial.values != best.values), None)
-    if runner_up is not None and best.feasible and not runner_up.feasible:
-        runner_up = None
-    check_seed = holdout_seed(root_seed)
-    checks = _holdout(
-        path,
-        overrides,
-        strategy,
-        checked,
-        [trial for trial in (best, runner_up) if trial is not None],
-        goal=goal,
-        budget=budget,
-        replications=count,
-        seed=check_seed,
-        deterministic=deterministic,
-        workers=processes,
-        scheduler=scheduler,
-    )
+        ranked = _ranked(done, budget)
+        best = ranked[0]
+        runner_up = next((trial for trial in ranked[1:] if trial.values != best.values), None)
+        if runner_up is not None and best.feasible and not runner_up.feasible:
+            runner_up = None
+        check_seed = holdout_seed(root_seed)
+        checks = _holdout(
+            path,
+            overrides,
+            strategy,
+            checked,
+            [trial for trial in (best, runner_up) if trial is not None],
+            goal=goal,
+            budget=budget,
+            replications=count,
+            seed=check_seed,
+            deterministic=deterministic,
+            run_all=run_all,
+        )
     best_scenario = load_variant(
         path, overrides, [_setting(lever, best.values[lever.path]) for lever in checked], strategy
     )
@@ -717,20 +727,6 @@ def run_optimize(
         max_cvar95=max_cvar95,
         objective_given=objective is not None,
     )
-
-
-def _evaluate_on(job: _Job, scheduler: str, workers: int) -> dict[str, Any]:
-    """One trial with its batches on a Dask cluster (the same bytes as in-process)."""
-    results = simulate(
-        job.scenario,
-        replications=job.replications,
-        seed=job.seed,
-        workers=workers,
-        deterministic=job.deterministic,
-        scheduler=scheduler,
-    )
-    (figures,) = results.summary["strategies"].values()
-    return figures  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -788,33 +784,32 @@ def _holdout(
     replications: int,
     seed: int,
     deterministic: bool,
-    workers: int,
-    scheduler: str | None,
+    run_all: Callable[[Callable[[_Job], Any], Sequence[_Job]], list[Any]],
 ) -> _Checks:
     """Best and runner-up on the hold-out seed: figures, SEs and the paired difference.
 
     Both meet the same hold-out draws, so their difference is measured with
     the noise they share taken out (a paired comparison).
     """
+    jobs = [
+        _Job(
+            load_variant(
+                path,
+                overrides,
+                [_setting(lever, trial.values[lever.path]) for lever in levers],
+                strategy,
+            ),
+            replications,
+            seed,
+            deterministic,
+        )
+        for trial in chosen
+    ]
     holdouts = []
     outcomes = []
-    for trial in chosen:
-        scenario = load_variant(
-            path,
-            overrides,
-            [_setting(lever, trial.values[lever.path]) for lever in levers],
-            strategy,
-        )
-        results = simulate(
-            scenario,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            deterministic=deterministic,
-            scheduler=scheduler,
-        )
-        figures = results.summary["strategies"][strategy]
-        outcome = _outcome(results, strategy, goal)
+    for trial, (figures, outcome) in zip(
+        chosen, run_all(partial(_evaluate_outcome, goal=goal), jobs), strict=True
+    ):
         outcomes.append(outcome)
         holdouts.append(
             Holdout(

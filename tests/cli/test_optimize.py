@@ -126,3 +126,17 @@ def test_bad_input_exits_2_naming_the_flag_and_writes_nothing(
     assert flag in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_trials_on_a_dask_cluster_give_the_same_bytes(write_yaml, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    path = write_yaml(shutdown_data(risk_budget={"profit_at_risk_cvar95": 420}))
+    documents = []
+    for name, extra in (("pool", []), ("dask", ["--scheduler", "local"])):
+        out = tmp_path / name
+        result = invoke("optimize", path, "-s", "own", "--lever", f"{RATE}=0:1", "--deterministic",
+                        "--trials", 10, "--workers", 2, *extra, "--out", out, "--no-charts",
+                        "--quiet")
+        assert result.exit_code == 0, result.output
+        documents.append((out / "optimize.json").read_bytes())
+    assert documents[0] == documents[1]
