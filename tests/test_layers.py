@@ -44,6 +44,7 @@ LIBRARIES = {
     "simpy": "riskSim.simulation.engine",
     "distributed": "riskSim.simulation.runners",
     "dask": "riskSim.simulation.runners",
+    "optuna": "riskSim.studies.optimize",
 }
 """Third-party libraries that only one part of the package may import."""
 

@@ -19,5 +19,6 @@ from riskSim.cli import charts as _charts  # noqa: F401  isort: skip
 from riskSim.cli import sweep as _sweep  # noqa: F401  isort: skip
 from riskSim.cli import workshop as _workshop  # noqa: F401  isort: skip
 from riskSim.cli import calibrate as _calibrate  # noqa: F401  isort: skip
+from riskSim.cli import optimize as _optimize  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
 
 from riskSim.errors import InvalidInputError, RiskSimError
 from riskSim.results.records import BatchResult
@@ -40,6 +41,7 @@ __all__ = [
     "default_workers",
     "BatchJob",
     "batch_jobs",
+    "ordered_map",
     "run_batches",
     "run_many_batches",
 ]
@@ -134,6 +136,48 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+Item = TypeVar("Item")
+Output = TypeVar("Output")
+
+
+@contextmanager
+def ordered_map(
+    workers: int, *, scheduler: str | None = None
+) -> Iterator[Callable[[Callable[[Item], Output], Sequence[Item]], list[Any]]]:
+    """A ``map`` over ``workers`` processes whose results come back in the items' order.
+
+    For studies that run many small scenarios (an optimizer's trials): one
+    pool (or one Dask client, with ``scheduler``) for the whole study, the
+    same worker set-up as the batches', and results placed by position, never
+    by completion, so the study's outcome does not depend on the workers.
+    ``function`` must be picklable (a module-level function).
+
+    Raises:
+        InvalidInputError: (``scheduler``) Dask is not installed or unreachable.
+    """
+    if scheduler is not None:
+        with _dask_client(check_scheduler(scheduler), workers) as client:
+            token = uuid.uuid4().hex[:8]
+            calls = 0
+
+            def dask_map(function: Callable[[Item], Output], items: Sequence[Item]) -> list[Any]:
+                nonlocal calls
+                calls += 1
+                futures = [
+                    client.submit(function, item, pure=False, key=f"risksim-{token}-{calls}-{i}")
+                    for i, item in enumerate(items)
+                ]
+                return [future.result() for future in futures]
+
+            yield dask_map
+        return
+    if workers <= 1:
+        yield lambda function, items: [function(item) for item in items]
+        return
+    with _pool_context().Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+        yield lambda function, items: pool.map(function, items, chunksize=1)
 
 
 BatchJob = tuple[Scenario, int, int, int, bool]
@@ -269,9 +313,44 @@ def _run_on_dask(
 
     Raises:
         InvalidInputError: Dask is not installed, or the scheduler cannot be reached.
+        ClusterError: no workers came, or the scheduler was lost mid-run.
+    """
+    from distributed import as_completed
+
+    run_token = uuid.uuid4().hex[:8]
+    done = 0
+    with _dask_client(scheduler, workers) as client, _quiet_dask():
+        futures = [
+            client.submit(_run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}")
+            for job in jobs
+        ]
+        try:
+            for future in as_completed(futures):
+                finished(future.result())
+                done += 1
+        except (OSError, TimeoutError, CancelledError) as error:
+            raise ClusterError(
+                f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
+                f"batches ({type(error).__name__}); nothing was written, earlier outputs "
+                "are intact"
+            ) from None
+
+
+@contextmanager
+def _dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+    """A client of a checked ``scheduler`` ('local': a LocalCluster of ``workers``) with a worker.
+
+    One place for what every use of Dask needs: the extra installed, the
+    scheduler reachable within :data:`CONNECT_TIMEOUT` and speaking, at least
+    one worker within :data:`WORKERS_TIMEOUT`, no dashboard, Dask's own logs
+    silenced, and the client (and cluster) closed after.
+
+    Raises:
+        InvalidInputError: Dask is not installed, or the scheduler cannot be reached.
+        ClusterError: no workers came.
     """
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise InvalidInputError.single(
             "--scheduler", "", "running on Dask needs its extra: pip install 'riskSim[dask]'"
@@ -306,8 +385,6 @@ def _run_on_dask(
             f"cannot reach the Dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT:g} s: "
             f"{' '.join(str(error).split())[:200]}",
         ) from None
-    run_token = uuid.uuid4().hex[:8]
-    done = 0
     try:
         with _quiet_dask():
             try:
@@ -318,22 +395,7 @@ def _run_on_dask(
                     f"{WORKERS_TIMEOUT:g} s; start some (dask worker {scheduler}) or use "
                     "--scheduler local"
                 ) from None
-            futures = [
-                client.submit(
-                    _run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}"
-                )
-                for job in jobs
-            ]
-            try:
-                for future in as_completed(futures):
-                    finished(future.result())
-                    done += 1
-            except (OSError, TimeoutError, CancelledError) as error:
-                raise ClusterError(
-                    f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
-                    f"batches ({type(error).__name__}); nothing was written, earlier outputs "
-                    "are intact"
-                ) from None
+        yield client
     finally:
         with _quiet_dask(), suppress(Exception):
             client.close(timeout=2)

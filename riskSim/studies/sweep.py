@@ -33,8 +33,11 @@ __all__ = [
     "Axis",
     "SweepPoint",
     "SweepResult",
+    "check_path",
     "grid_values",
+    "load_variant",
     "metrics_of",
+    "override_text",
     "pareto",
     "parse_vary",
     "restrict",
@@ -150,11 +153,14 @@ def parse_vary(text: str) -> Axis:
     return Axis(path, grid_values(bounds[0], bounds[1], count))
 
 
-def _override_text(path: str, value: Value) -> str:
+def override_text(path: str, value: Value | str) -> str:
     """``PATH=VALUE`` with VALUE as a YAML scalar that reads back as the same number.
 
-    YAML 1.1 reads ``1e-05`` as a string; ``1.0e-05`` is the number.
+    YAML 1.1 reads ``1e-05`` as a string; ``1.0e-05`` is the number. A string
+    (a choice such as ``reduce``) is written as it is.
     """
+    if isinstance(value, str):
+        return f"{path}={value}"
     text = repr(value)
     if "e" in text and "." not in text:
         text = text.replace("e", ".0e")
@@ -183,18 +189,26 @@ def restrict(scenario: Scenario, strategy: str) -> Scenario:
     return Scenario.model_validate(document).with_overrides(scenario.overrides)
 
 
-def _check_path(scenario: Scenario, path: str, strategy: str) -> None:
+def check_path(
+    scenario: Scenario, path: str, strategy: str, *, flag: str = "--vary", study: str = "sweep"
+) -> Any:
     """Refuse a varied path that names no field of the scenario, or another strategy's field.
 
     The resolved scenario (every default filled in) is the reference, so any
     field a ``--set`` can reach is accepted, whether or not the file writes it.
+    Sweeps and optimizations share this check (``flag`` names the option in
+    messages, ``study`` the command).
+
+    Returns:
+        The field's current value in the resolved scenario (a number, a string,
+        ``None`` for an unset optional field, or a ``dist`` mapping).
     """
     segments, _ = parse_override(f"{path}=0")
     if segments[0] == "strategies" and len(segments) > 1 and segments[1] != strategy:
         raise InvalidInputError.single(
-            "--vary",
+            flag,
             path,
-            f"belongs to strategy '{segments[1]}', but the sweep runs '{strategy}' "
+            f"belongs to strategy '{segments[1]}', but the {study} runs '{strategy}' "
             "(the field would have no effect)",
         )
     node: Any = scenario.model_dump(by_alias=True, exclude={"extends"})
@@ -203,7 +217,7 @@ def _check_path(scenario: Scenario, path: str, strategy: str) -> None:
         if isinstance(node, list):
             if not INDEX.fullmatch(segment) or not 0 <= int(segment) < len(node):
                 raise InvalidInputError.single(
-                    "--vary",
+                    flag,
                     path,
                     f"'{'.'.join(walked)}' is a list: use an index 0..{len(node) - 1}",
                 )
@@ -212,17 +226,18 @@ def _check_path(scenario: Scenario, path: str, strategy: str) -> None:
             if segment not in node:
                 hint = did_you_mean(segment, node)
                 where = f" in '{'.'.join(walked)}'" if walked else ""
-                raise InvalidInputError.single("--vary", path, f"no field '{segment}'{where}{hint}")
+                raise InvalidInputError.single(flag, path, f"no field '{segment}'{where}{hint}")
             node = node[segment]
         else:
             raise InvalidInputError.single(
-                "--vary", path, f"'{'.'.join(walked)}' is a single value, it has no '{segment}'"
+                flag, path, f"'{'.'.join(walked)}' is a single value, it has no '{segment}'"
             )
         walked.append(segment)
     if isinstance(node, list) or (isinstance(node, dict) and "dist" not in node):
         raise InvalidInputError.single(
-            "--vary", path, "names a whole section; vary a single number inside it"
+            flag, path, "names a whole section; vary a single number inside it"
         )
+    return node
 
 
 @dataclass(frozen=True)
@@ -361,7 +376,7 @@ def run_sweep(
         )
     base = restrict(load_scenario(path, overrides), strategy)
     for axis in axes:
-        _check_path(base, axis.path, strategy)
+        check_path(base, axis.path, strategy)
     each = 1 if deterministic else (base.replications if replications is None else replications)
     if points_in_grid * each > MAX_SWEEP_REPLICATIONS:
         raise InvalidInputError.single(
@@ -405,7 +420,24 @@ def _load_point(
     strategy: str,
 ) -> Scenario:
     """The scenario of one grid point; a value the field refuses is a ``--vary`` problem."""
-    varied = [_override_text(axis.path, value) for axis, value in zip(axes, values, strict=True)]
+    varied = [override_text(axis.path, value) for axis, value in zip(axes, values, strict=True)]
+    return load_variant(path, overrides, varied, strategy)
+
+
+def load_variant(
+    path: str | Path,
+    overrides: Sequence[str],
+    varied: Sequence[str],
+    strategy: str,
+    *,
+    flag: str = "--vary",
+) -> Scenario:
+    """The scenario with the ``varied`` ``PATH=VALUE`` settings, restricted to ``strategy``.
+
+    Loaded exactly as ``risksim run --set ...`` would load it, so a point (or an
+    optimizer's trial) can be reproduced by hand; a value the field refuses is
+    a ``flag`` problem that names the settings.
+    """
     try:
         return restrict(load_scenario(path, [*overrides, *varied]), strategy)
     except InvalidInputError as error:
@@ -413,7 +445,7 @@ def _load_point(
         raise InvalidInputError(
             [
                 InputProblem(
-                    "--vary" if problem.source == "--set" else problem.source,
+                    flag if problem.source == "--set" else problem.source,
                     problem.field,
                     f"{problem.message} (at {where})",
                     problem.line,
