@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,7 +39,7 @@ from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
 from riskSim.scenario import Scenario, load_scenario
 from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
 from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
-from riskSim.words import percent, short_money
+from riskSim.words import money_column, percent
 
 
 def sweep_percent(share: float) -> str:
@@ -85,20 +86,27 @@ def sweep_table(result: SweepResult) -> Table:
         "",
     ):
         table.add_column(heading, justify="right")
-    for row in result.rows():
+    rows = result.rows()
+    money = _money_columns(
+        rows,
+        ("revenue_mean", "profit_mean", "calm_profit_mean", "revenue_at_risk_mean",
+         "revenue_at_risk_cvar95"),
+    )
+    for index, row in enumerate(rows):
         table.add_row(
             *(repr(row[path]) for path in result.paths),
-            short_money(row["revenue_mean"]),
-            short_money(row["profit_mean"]),
-            short_money(row["calm_profit_mean"]),
-            short_money(row["revenue_at_risk_mean"]),
-            short_money(row["revenue_at_risk_cvar95"]),
+            *(cells[index] for cells in money),
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
             "*" if row["pareto"] else "",
             style="bold" if row["pareto"] else None,
         )
     return table
+
+
+def _money_columns(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[list[str]]:
+    """Each money column in one format (:func:`riskSim.words.money_column`), in ``keys`` order."""
+    return [money_column([float(row[key]) for row in rows]) for key in keys]
 
 
 def _short(path: str) -> str:
@@ -204,16 +212,20 @@ def compare_table(comparison: Comparison) -> Table:
     ):
         table.add_column(heading, justify="right")
     previous = None
-    for row in comparison.rows():
+    rows = comparison.rows()
+    revenue, at_risk, cvar95, profit = _money_columns(
+        rows, ("revenue_mean", "revenue_at_risk_mean", "revenue_at_risk_cvar95", "profit_mean")
+    )
+    for index, row in enumerate(rows):
         table.add_row(
             row["scenario"] if row["scenario"] != previous else "",
             row["strategy"],
-            short_money(row["revenue_mean"]),
-            short_money(row["revenue_at_risk_mean"]),
-            short_money(row["revenue_at_risk_cvar95"]),
+            revenue[index],
+            at_risk[index],
+            cvar95[index],
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
-            short_money(row["profit_mean"]),
+            profit[index],
             end_section=False,
         )
         previous = row["scenario"]

@@ -23,7 +23,7 @@ def test_list_shows_every_scenario_with_shocks_and_strategies(monkeypatch):
     assert result.exit_code == 0, result.output
     for path in SCENARIOS.glob("*.yaml"):
         assert path.stem in result.output
-    assert "pay_per_post@linkedin" in result.output
+    assert "pay per post on linkedin" in result.output
     assert "owned-first" in result.output
     assert "bases" not in result.output
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from riskSim.outputs import folder as module
 from riskSim.errors import InvalidInputError, OutputError
+from riskSim.outputs import folder as module
 from riskSim.outputs.folder import (
     MANIFEST_NAME,
     check_output_folder,

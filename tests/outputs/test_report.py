@@ -51,14 +51,14 @@ def test_markdown_report_has_the_summary_table_and_figures(results, run_folder) 
     assert f"| {money(leave['revenue_at_risk']['var95'])} |" in row
     assert "social charges 5 per post, from day 60." in text
     assert "from a day between 30 and 90 (uniform)" in text
-    for chart in ("revenue_fan", "exposure", "loss_distribution", "tornado"):
+    for chart in ("revenue_fan", "exposure", "loss_distribution", "cdf", "tornado"):
         assert f"(charts/{chart}.png)" in text
 
 
 def test_html_report_is_self_contained_with_inline_svg_charts(results, run_folder) -> None:
     page = (run_folder / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5
     assert "<?xml" not in page  # SVG prologs are not allowed inside HTML
     assert not re.search(r"<(script|link|img|iframe)\b", page)
     references = re.findall(r"""(?:src|href)=["']([^"']*)""", page)
