@@ -26,7 +26,7 @@ from riskSim.units import DAYS_PER_WEEK
 from riskSim.words import SCORE_LABELS, WORKSHOP_CAPTIONS, short_money
 
 if TYPE_CHECKING:
-    from riskSim.studies.workshop import Standing, WorkshopRun
+    from riskSim.studies.workshop import WorkshopRun
 
 __all__ = ["WORKSHOP_CHARTS", "debrief", "leaderboard", "render_workshop_charts"]
 
@@ -36,10 +36,6 @@ WORKSHOP_CHARTS = tuple(WORKSHOP_CAPTIONS)
 
 def _team_colours(run: WorkshopRun) -> dict[str, str]:
     return {team.name: strategy_colour(position) for position, team in enumerate(run.teams)}
-
-
-def _score_label(run: WorkshopRun, row: Standing) -> str:
-    return f"{row.rank}. {row.team}"
 
 
 def leaderboard(run: WorkshopRun) -> Figure:
@@ -71,17 +67,16 @@ def leaderboard(run: WorkshopRun) -> Figure:
             axes.plot([low, high], [level, level], "|", color="#222222", markersize=16,
                       markeredgewidth=2.2)
             axes.plot([centre], [level], "o", color="#222222", markersize=8)
-            for value, side, words in ((low, "right", "p5"), (high, "left", "p95")):
-                axes.annotate(
-                    f"{words} {short_money(value)}",
-                    (value, level),
-                    xytext=(-8 if side == "right" else 8, 0),
-                    textcoords="offset points",
-                    ha=side,
-                    va="center",
-                    fontsize=12,
-                    color="#444444",
-                )
+            axes.annotate(
+                f"p5 {short_money(low)} · mean {short_money(centre)} · p95 {short_money(high)}",
+                (high, level),
+                xytext=(10, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=12,
+                color="#444444",
+            )
             axes.annotate(
                 short_money(row.score),
                 (row.score, position + 0.12),
@@ -91,17 +86,20 @@ def leaderboard(run: WorkshopRun) -> Figure:
                 va="center",
                 fontweight="bold",
             )
-        axes.set_yticks(positions, [_score_label(run, row) for row in rows])
+        axes.set_yticks(positions, [f"{row.rank}. {row.team}" for row in rows])
         axes.axvline(0, color="#222222", linewidth=1)
         axes.xaxis.set_major_formatter(money_axis())
-        axes.margins(x=0.12)
+        axes.margins(x=0.25)
         axes.grid(axis="y", visible=False)
         axes.set_xlabel(f"score: {SCORE_LABELS[run.score]} (currency units)")
         quantity = "revenue" if run.score == "mean_revenue" else "profit"
+        figure.suptitle(f"{run.scenario.display_title()}: leaderboard")
         axes.set_title(
-            f"{run.scenario.display_title()}: leaderboard\n"
-            f"bar = score ({SCORE_LABELS[run.score]}); line = 5th–95th percentile of {quantity} "
-            f"with its mean (dot), {run.results.replications:,} futures"
+            f"ranked by {SCORE_LABELS[run.score]}, over {run.results.replications:,} simulated "
+            f"futures. Bar: the score. Line: 5th–95th percentile of {quantity}, dot at its mean.",
+            loc="left",
+            fontsize=14,
+            fontweight="normal",
         )
     return figure
 
@@ -148,7 +146,8 @@ def debrief(run: WorkshopRun) -> Figure:
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
             )
         lines_axes.set_xlim(0, weeks)
-        lines_axes.set_ylim(bottom=0)
+        # not from 0: the dents the shocks make are the story, and they are small
+        # beside a year's revenue
         lines_axes.set_xlabel("weeks since start")
         lines_axes.set_ylabel(f"revenue per week (mean, trailing {window} weeks)")
         lines_axes.yaxis.set_major_formatter(money_axis())
@@ -164,8 +163,10 @@ def debrief(run: WorkshopRun) -> Figure:
         score_axes.set_ylim(-0.7, len(ranked) - 0.3)
         score_axes.xaxis.set_major_formatter(money_axis())
         score_axes.grid(axis="y", visible=False)
-        score_axes.set_title(f"Score: {SCORE_LABELS[run.score]}", loc="left", fontsize=15)
-        score_axes.set_xlabel("dot = score; line = 5th–95th percentile")
+        score_axes.set_title("Score, best at the top", loc="left", fontsize=15)
+        score_axes.set_xlabel(textwrap.fill(
+            f"{SCORE_LABELS[run.score]} (dot); line: 5th–95th percentile", width=34
+        ))
         figure.suptitle(f"{run.scenario.display_title()}: debrief")
     return figure
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -34,6 +35,7 @@ from riskSim.cli.app import (
     stdout,
     user_errors,
 )
+from riskSim.cli.tables import unbroken
 from riskSim.outputs.folder import check_output_folder
 from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
 from riskSim.scenario import Scenario, load_scenario
@@ -58,8 +60,13 @@ TABLE_WIDTH = 120
 
 
 def _table_console() -> Console:
-    """Standard output, :data:`TABLE_WIDTH` wide when it is not a terminal (a log, a pipe)."""
-    return stdout if stdout.is_terminal else Console(highlight=False, width=TABLE_WIDTH)
+    """Standard output; when it is not a terminal (a log, a pipe), ``$COLUMNS`` or
+    :data:`TABLE_WIDTH` wide."""
+    if stdout.is_terminal:
+        return stdout
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else TABLE_WIDTH
+    return Console(highlight=False, width=width)
 
 
 def sweep_table(result: SweepResult) -> Table:
@@ -72,6 +79,9 @@ def sweep_table(result: SweepResult) -> Table:
         f"{result.scenario.horizon_days} days, seed {result.seed}",
         caption="* Pareto-efficient: no other point has both less relative revenue at risk "
         "and more expected profit",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
     )
     for path in result.paths:
         table.add_column(_short(path), justify="right", no_wrap=True)
@@ -101,7 +111,7 @@ def sweep_table(result: SweepResult) -> Table:
             "*" if row["pareto"] else "",
             style="bold" if row["pareto"] else None,
         )
-    return table
+    return unbroken(table)
 
 
 def _money_columns(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[list[str]]:
@@ -199,7 +209,12 @@ def sweep(
 
 def compare_table(comparison: Comparison) -> Table:
     """One row per scenario and strategy: revenue, revenue at risk, exposure, profit."""
-    table = Table(caption="revenue at risk = calm-world revenue - shocked-world revenue")
+    table = Table(
+        caption="revenue at risk = calm-world revenue - shocked-world revenue",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+    )
     table.add_column("scenario", style="bold", no_wrap=True)
     table.add_column("strategy", no_wrap=True)
     for heading in (
@@ -229,7 +244,7 @@ def compare_table(comparison: Comparison) -> Table:
             end_section=False,
         )
         previous = row["scenario"]
-    return table
+    return unbroken(table)
 
 
 @app.command()

@@ -37,6 +37,7 @@ from riskSim.cli.app import (
     user_errors,
 )
 from riskSim.cli.run import batch_progress
+from riskSim.cli.tables import unbroken
 from riskSim.outputs.debrief import leaderboard_document, standing_cells, write_debrief
 from riskSim.outputs.folder import check_output_folder
 from riskSim.scenario.loading import load_scenario
@@ -66,7 +67,7 @@ def leaderboard_table(rows: Sequence[Standing], *, title: str, score: str) -> Ta
     table.add_column("rented", justify="right")
     for cells in standing_cells(rows):
         table.add_row(*cells)
-    return table
+    return unbroken(table)
 
 
 def _show_round(played: Round, score: str, rounds: int) -> None:
