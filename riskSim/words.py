@@ -184,7 +184,7 @@ def describe_shock(shock: Any) -> str:
             f"{number(shock.duration_days):,.0f} days"
         )
     if shock.type == "ad_cost_inflation":
-        return f"{channel} ad prices x{about(shock.factor)}{number(shock.factor):g}"
+        return f"{channel} ad prices x{about(shock.factor)}{number(shock.factor):.3g}"
     if shock.type == "audience_exodus":
         return f"{channel} audience leaves at {about(shock.rate)}{number(shock.rate):.1%} a day"
     return f"{shock.type} on {channel}"
@@ -206,5 +206,5 @@ def shock_happened(shock: Any) -> str:
     if shock.type == "account_suspension":
         return f"{channel} suspended the account for {number(shock.duration_days):,.0f} days"
     if shock.type == "ad_cost_inflation":
-        return f"{channel}'s ad prices rose {number(shock.factor):g}-fold"
+        return f"{channel}'s ad prices rose {number(shock.factor):.3g}-fold"
     return f"people started leaving {channel} ({number(shock.rate):.1%} a day)"

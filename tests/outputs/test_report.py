@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import riskSim
@@ -131,3 +132,27 @@ def test_shocks_in_words() -> None:
         "social audience leaves at 2.0% a day",
         "social charges ~10 per post",
     ]
+
+
+def test_a_pdf_run_links_its_charts_in_report_md(results, tmp_path: Path) -> None:
+    folder = riskSim.write_outputs(results, tmp_path / "pdf", chart_format="pdf")
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "![" not in markdown  # a PDF is no image a markdown viewer can show
+    for chart in ("revenue_fan", "exposure", "loss_distribution", "cdf", "tornado"):
+        assert f"](charts/{chart}.pdf)" in markdown
+
+
+def test_one_uncertain_input_gets_a_sentence_instead_of_a_tornado(results) -> None:
+    one = tiny_data()
+    one["shocks"][1]["at"] = 45  # only the organic reach stays uncertain
+    single = riskSim.simulate(Scenario.model_validate(one), workers=1)
+    values = single.inputs["channels.social.organic_reach"]
+    low_cut, high_cut = np.quantile(values, [0.1, 0.9])
+    result = single.strategies["stay"]
+    at_risk = result.calm.profit - result.shocked.profit
+    low, high = at_risk[values <= low_cut].mean(), at_risk[values >= high_cut].mean()
+    text = report_markdown(single, chart_files=["charts/revenue_fan.png"])
+    assert "One input is uncertain (Social: organic reach), so there is no tornado chart" in text
+    assert f"**stay** {money(low)} against {money(high)}" in text
+    # two uncertain inputs: the tornado chart ranks them, no sentence
+    assert "no tornado chart" not in report_markdown(results)
