@@ -13,6 +13,8 @@ world's state at the first moment a shock can make a difference
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from riskSim.results.records import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
 from riskSim.simulation.compile import CompiledStrategy, compile_batch
@@ -52,9 +54,19 @@ def shocked_key(strategy: CompiledStrategy) -> tuple[object, ...]:
 
 
 def simulate_batch(
-    scenario: Scenario, *, batch_index: int, size: int, seed: int, deterministic: bool
+    scenario: Scenario,
+    *,
+    batch_index: int,
+    size: int,
+    seed: int,
+    deterministic: bool,
+    progress: Callable[[float], None] | None = None,
 ) -> BatchResult:
-    """Every strategy of ``scenario`` in the shocked and the calm world, for one batch."""
+    """Every strategy of ``scenario`` in the shocked and the calm world, for one batch.
+
+    ``progress`` hears the share of the batch's work done (simulated days over
+    every world it plays), so a bar can move within a batch of 2,000.
+    """
     plan = compile_batch(
         scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
     )
@@ -64,13 +76,19 @@ def simulate_batch(
     sharing: dict[tuple[object, ...], list[CompiledStrategy]] = {}
     for strategy in plan.strategies:
         sharing.setdefault(calm_key(strategy), []).append(strategy)
+    track = _Tracker(plan.horizon_days, sharing, differences, progress)
     calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
     for key, strategies in sharing.items():
         plays = [differences[strategy.name] for strategy in strategies]
         tracked = sorted({channel for difference in plays for channel in difference.channels})
         splits = tuple(difference.start for difference in plays if difference.plays)
         calm[key] = simulate_world(
-            plan, strategies[0], shocked=False, tracked=tuple(tracked), splits=splits
+            plan,
+            strategies[0],
+            shocked=False,
+            tracked=tuple(tracked),
+            splits=splits,
+            progress=track.world(0.0),
         )
     shocked: dict[tuple[object, ...], WorldRecord] = {}
     records: dict[tuple[str, str], WorldRecord] = {}
@@ -88,8 +106,45 @@ def simulate_batch(
                     start=states.get(difference.start),
                     channels=difference.channels,
                     tracked=difference.channels,
+                    progress=track.world(difference.start),
                 )
             shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]
         records[(strategy.name, "calm")] = calm_record
     return reduce_batch(plan, records)
+
+
+class _Tracker:
+    """The batch's share of work done, from each world's share of its own days."""
+
+    def __init__(
+        self,
+        horizon: float,
+        sharing: dict[tuple[object, ...], list[CompiledStrategy]],
+        differences: dict[str, Divergence],
+        progress: Callable[[float], None] | None,
+    ) -> None:
+        self.horizon = float(horizon)
+        self.progress = progress
+        played: dict[tuple[object, ...], float] = {}
+        for strategies in sharing.values():
+            for strategy in strategies:
+                difference = differences[strategy.name]
+                if difference.plays:
+                    played.setdefault(shocked_key(strategy), self.horizon - difference.start)
+        self.total = self.horizon * len(sharing) + sum(played.values())
+        self.done = 0.0
+
+    def world(self, start: float) -> Callable[[float], None] | None:
+        """A world's progress callback, for a world that plays from day ``start``."""
+        if self.progress is None or self.total <= 0:
+            return None
+        span = self.horizon - start
+        before = self.done
+        self.done += span
+        report = self.progress
+
+        def heard(share: float) -> None:
+            report(min((before + share * span) / self.total, 1.0))
+
+        return heard

@@ -17,6 +17,9 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from functools import partial
+from queue import Empty
+from typing import Any
 
 from riskSim.errors import InvalidInputError
 from riskSim.results.records import BatchResult
@@ -39,7 +42,13 @@ BATCH_SIZE = 2000
 """Replications per batch: a constant of the code, so results never depend on the machine."""
 
 ProgressCallback = Callable[[int, int], None]
-"""Called with (batches done, batches in all) as batches finish."""
+"""Called with (replications done, replications in all), within batches as well as
+between them (a batch's share of its simulated days counts as that share of its
+replications), so a bar moves at least every :data:`PROGRESS_STEP` replications."""
+PROGRESS_STEP = 200
+"""The most replications' worth of work a progress bar may go without moving."""
+PROGRESS_POLL_SECONDS = 0.1
+"""How often the parent of a pool reads its workers' progress while it waits."""
 
 
 def default_workers() -> int:
@@ -60,7 +69,11 @@ BatchCallback = Callable[[BatchResult], None]
 """Receives each batch's result as it arrives (in any order)."""
 
 
-def _start_worker(parent: int) -> None:
+_progress_queue: Any = None
+"""In a pool worker: where the batch it runs posts its progress (None: nowhere)."""
+
+
+def _start_worker(parent: int, progress_queue: Any = None) -> None:
     """Workers leave Ctrl-C to the parent and die quietly with it.
 
     The parent stops them all at once (SIGTERM from the pool's exit): they
@@ -68,6 +81,8 @@ def _start_worker(parent: int) -> None:
     which would print a traceback. On Linux the kernel also kills a worker
     whose parent dies (even by SIGKILL), so none computes on for nobody.
     """
+    global _progress_queue
+    _progress_queue = progress_queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -92,10 +107,24 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _run_one(job: tuple[Scenario, int, int, int, bool]) -> BatchResult:
+def _run_one(
+    job: tuple[Scenario, int, int, int, bool],
+    progress: Callable[[float], None] | None = None,
+) -> BatchResult:
     scenario, batch_index, size, seed, deterministic = job
+    if progress is None and _progress_queue is not None:
+        queue = _progress_queue
+
+        def progress(share: float) -> None:
+            queue.put((batch_index, share))
+
     return simulate_batch(
-        scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
+        scenario,
+        batch_index=batch_index,
+        size=size,
+        seed=seed,
+        deterministic=deterministic,
+        progress=progress,
     )
 
 
@@ -122,34 +151,64 @@ def run_batches(
         deterministic: expected-value mode.
         workers: processes (or, with ``scheduler='local'``, Dask workers).
         on_result: receives each batch's result as it arrives.
-        progress: called with (batches done, batches in all).
+        progress: called with (replications done, replications in all), also
+            within batches (on Dask, as batches finish).
         scheduler: a Dask scheduler address, or 'local' for a LocalCluster.
     """
-    total = len(sizes)
-    if progress is not None:
-        progress(0, total)
+    total = sum(sizes)
     jobs = [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
-    done = 0
+    shares = [0.0] * len(sizes)
+    finished_batches: set[int] = set()
+    reported = -1
 
-    def finished(result: BatchResult) -> None:
-        nonlocal done
-        on_result(result)
-        done += 1
-        if progress is not None:
+    def report() -> None:
+        nonlocal reported
+        if progress is None:
+            return
+        done = int(sum(share * size for share, size in zip(shares, sizes, strict=True)))
+        if done != reported:
+            reported = done
             progress(done, total)
 
+    def heard(batch_index: int, share: float) -> None:
+        if batch_index not in finished_batches:
+            shares[batch_index] = max(shares[batch_index], share)
+            report()
+
+    def finished(result: BatchResult) -> None:
+        on_result(result)
+        finished_batches.add(result.batch_index)
+        shares[result.batch_index] = 1.0
+        report()
+
+    report()
     if scheduler is not None:
         _run_on_dask(jobs, scheduler=scheduler, workers=workers, finished=finished)
         return
-    if workers <= 1 or total <= 1:
+    if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            finished(_run_one(job))
+            finished(
+                _run_one(job, None if progress is None else partial(heard, job[1]))
+            )
         return
-    with _pool_context().Pool(
-        min(workers, total), initializer=_start_worker, initargs=(os.getpid(),)
+    context = _pool_context()
+    queue = context.Queue() if progress is not None else None
+    with context.Pool(
+        min(workers, len(jobs)), initializer=_start_worker, initargs=(os.getpid(), queue)
     ) as pool:
-        for result in pool.imap_unordered(_run_one, jobs):
-            finished(result)
+        results = pool.imap_unordered(_run_one, jobs)
+        while len(finished_batches) < len(jobs):
+            try:
+                result = results.next(timeout=PROGRESS_POLL_SECONDS if queue else None)
+            except multiprocessing.TimeoutError:
+                result = None
+            while queue is not None:
+                try:
+                    heard(*queue.get_nowait())
+                except Empty:
+                    break
+            if result is not None:
+                finished(result)
 
 
 def _run_on_dask(
