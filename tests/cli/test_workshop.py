@@ -215,7 +215,9 @@ def test_new_team_template_is_accepted_by_workshop_and_is_not_a_scenario(tmp_pat
     )
     assert run.exit_code == 0, run.output
     assert (tmp_path / "runs" / "workshop-hidden-shocks-workshop" / "leaderboard.csv").is_file()
-    assert runner.invoke(app, ["validate", "herons.yaml"]).exit_code == 2
+    # a team file validates as a team file (its team: key), not as a broken scenario
+    checked = runner.invoke(app, ["validate", "herons.yaml", "--scenario", str(hidden)])
+    assert checked.exit_code == 0, checked.output
     fitted = runner.invoke(app, ["new", "owls", "--template", "team", "--scenario", str(scenario)])
     assert fitted.exit_code == 0, fitted.output
     assert "from: social, to: email" in (tmp_path / "owls.yaml").read_text()
