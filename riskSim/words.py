@@ -7,6 +7,9 @@ A leaf: imports nothing of ours (a shock is read by its attributes only).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
@@ -17,6 +20,8 @@ __all__ = [
     "currency_label",
     "describe_shock",
     "money",
+    "money_column",
+    "money_digits",
     "percent",
     "about_sign",
     "quoted_mean",
@@ -39,16 +44,20 @@ CHART_CAPTIONS: dict[str, str] = {
     "audience split between rented (orange) and owned (blue) channels.",
     "loss_distribution": "Revenue at risk across replications, with VaR95 (1 future in 20 "
     "loses more) and CVaR95 (the average loss in those worst futures).",
-    "tornado": "Which uncertain inputs drive revenue at risk: Spearman rank correlation of "
-    "each input with revenue at risk, per strategy.",
+    "cdf": "Profit over the horizon across the simulated futures, one S-curve per strategy "
+    "(shocked world solid, calm world dashed): the share of futures earning that much or less; "
+    "VaR95 (1 future in 20 earns less) and CVaR95 (the mean of those worst futures) marked.",
+    "tornado": "Which uncertain inputs move profit at risk: mean profit at risk when each "
+    "input is in its lowest tenth (open circle) and its highest tenth (filled), per strategy.",
 }
 """Every chart a run may draw, in the order they are drawn and shown, with its caption."""
 
 WORKSHOP_CAPTIONS = {
-    "leaderboard": "Each team's score (bar) and the 5th-95th percentile range of what it is "
-    "taken from across the simulated futures (line), best team at the top.",
-    "debrief": "Mean cumulative revenue of each team over the horizon in the shocked world; "
-    "shock onsets in red.",
+    "leaderboard": "Each team's score (bar) and, below it, the 5th-95th percentile range of "
+    "what it is taken from across the simulated futures (line, dot at the mean), best team "
+    "at the top.",
+    "debrief": "Each team's mean weekly revenue in the shocked world as the shocks hit "
+    "(shock onsets in red), beside the score the teams are ranked on, in rank order.",
 }
 """The workshop's charts, in the order they are drawn and shown, with their captions."""
 
@@ -83,22 +92,74 @@ def money(value: float, currency: str | None = None) -> str:
     return _with_currency(f"{abs(whole):,.0f}", whole < 0, currency)
 
 
-def short_money(value: float, currency: str | None = None) -> str:
-    """Currency without decimals, thousands as k and millions as M: ``12.5k``, ``€12.5k``.
+def short_money(value: float, currency: str | None = None, *, digits: int = 3) -> str:
+    """Currency in k (thousands) and M (millions), to ``digits`` significant digits: ``12.5k``.
 
-    For axes and narrow table cells, where ``70,800`` would not fit.
+    For axes and narrow table cells, where ``70,800`` would not fit. Halves
+    round up (``1,750`` is ``1.75k``, never the half-to-even ``1.8k``; ``2,250``
+    at two digits is ``2.3k``), and trailing zeros go (``10k``, not ``10.0k``),
+    so a tick at 12,500 reads ``12.5k``. An axis passes the digits its ticks
+    need (:func:`money_digits`) so that every tick reads its true value. With a
+    currency: ``$12.5k``, ``CHF 12.5k``.
     """
-    size = abs(value)
+    rounded = _significant(value, digits)
+    size = abs(rounded)
+    scale, unit = _unit(size)
+    text = f"{Decimal(str(size)) / scale:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = text or "0"
+    return _with_currency(text + unit, rounded < 0 and text != "0", currency)
+
+
+def _unit(size: float) -> tuple[int, str]:
+    """The divisor and suffix for an amount of this size: millions, thousands or units."""
     if size >= 1_000_000:
-        digits = f"{size / 1_000_000:,.1f}M".replace(".0M", "M")
-    elif size >= 10_000:
-        digits = f"{size / 1000:,.0f}k"
-    elif size >= 1000:
-        digits = f"{size / 1000:,.1f}k".replace(".0k", "k")
-    else:
-        digits = f"{size:,.0f}"
-    negative = value < 0 and digits.strip("0.,kM") != ""
-    return _with_currency(digits, negative, currency)
+        return 1_000_000, "M"
+    return (1000, "k") if size >= 1000 else (1, "")
+
+
+def _significant(value: float, digits: int) -> float:
+    """``value`` rounded half up (away from zero) to ``digits`` significant digits."""
+    if value == 0 or not math.isfinite(value):
+        return 0.0 if value == 0 else value
+    exact = Decimal(repr(float(value)))
+    exponent = exact.adjusted() - digits + 1
+    return float(exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+
+
+def money_digits(values: Iterable[float], *, most: int = 6) -> int:
+    """The fewest significant digits (3 or more) at which :func:`short_money` shows values exactly.
+
+    Ticks are round numbers, so a few digits suffice (12,500 needs 3, 11,250
+    needs 4); values that are not round stop at ``most``.
+    """
+    needed = 3
+    for value in values:
+        while needed < most and _significant(value, needed) != float(value):
+            needed += 1
+    return needed
+
+
+def money_column(values: Sequence[float]) -> list[str]:
+    """A table column of money in one format: one unit and one count of decimals for all.
+
+    The unit (none, k, M) comes from the largest value and the decimals give it
+    three significant digits, so ``6,505`` and ``10,500`` read ``6.5k`` and
+    ``10.5k`` one above the other, never ``6,505`` over ``10.5k``. Halves round up.
+    """
+    if not values:
+        return []
+    largest = max(abs(_significant(value, 3)) for value in values)
+    scale, unit = _unit(largest)
+    decimals = 0 if largest < 1000 else max(0, 2 - int(math.floor(math.log10(largest / scale))))
+    step = Decimal(1).scaleb(-decimals)
+    cells = []
+    for value in values:
+        scaled = (Decimal(repr(float(value))) / scale).quantize(step, rounding=ROUND_HALF_UP)
+        text = f"{scaled:,f}"
+        cells.append((text[1:] if text.startswith("-") and not scaled else text) + unit)
+    return cells
 
 
 def round_money(value: float, currency: str | None = None) -> str:
@@ -170,7 +231,7 @@ def describe_shock(shock: Any, currency: str | None = None) -> str:
             f"{number(shock.duration_days):,.0f} days"
         )
     if shock.type == "ad_cost_inflation":
-        return f"{channel} ad prices x{about(shock.factor)}{number(shock.factor):g}"
+        return f"{channel} ad prices x{about(shock.factor)}{number(shock.factor):.3g}"
     if shock.type == "audience_exodus":
         return f"{channel} audience leaves at {about(shock.rate)}{number(shock.rate):.1%} a day"
     return f"{shock.type} on {channel}"
@@ -192,5 +253,5 @@ def shock_happened(shock: Any, currency: str | None = None) -> str:
     if shock.type == "account_suspension":
         return f"{channel} suspended the account for {number(shock.duration_days):,.0f} days"
     if shock.type == "ad_cost_inflation":
-        return f"{channel}'s ad prices rose {number(shock.factor):g}-fold"
+        return f"{channel}'s ad prices rose {number(shock.factor):.3g}-fold"
     return f"people started leaving {channel} ({number(shock.rate):.1%} a day)"

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskSim.charts.figures import exposure, loss_distribution, revenue_fan, tornado
+from riskSim.charts.figures import exposure, loss_distribution, revenue_fan
+from riskSim.charts.profit import cdf, tornado
 from riskSim.charts.style import render
+from riskSim.results.sensitivity import MIN_TORNADO_INPUTS
 from riskSim.words import CHART_CAPTIONS
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHART_NAMES",
+    "cdf",
     "chart_names",
     "exposure",
     "figures",
@@ -45,14 +48,15 @@ CHART_NAMES = tuple(CHART_CAPTIONS)
 """Every chart a run may have, in the order they are drawn and shown."""
 
 _DRAWERS: dict[str, Callable[[SimulationResults], Figure]] = {
-    drawer.__name__: drawer for drawer in (revenue_fan, exposure, loss_distribution, tornado)
+    drawer.__name__: drawer for drawer in (revenue_fan, exposure, loss_distribution, cdf, tornado)
 }
 assert tuple(_DRAWERS) == CHART_NAMES, "every captioned chart has its drawer, in order"
 
 
 def chart_names(results: SimulationResults) -> list[str]:
-    """The charts ``results`` has: all but the tornado, which needs uncertain inputs."""
-    return [name for name in CHART_NAMES if name != "tornado" or results.inputs]
+    """The charts ``results`` has: all but the tornado, which needs two uncertain inputs."""
+    ranked = len(results.inputs) >= MIN_TORNADO_INPUTS
+    return [name for name in CHART_NAMES if name != "tornado" or ranked]
 
 
 def figures(results: SimulationResults) -> dict[str, Figure]:

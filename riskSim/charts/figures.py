@@ -1,9 +1,10 @@
-"""The four charts of a run, each a function from results to a matplotlib Figure.
+"""The time and loss charts of a run, each a function from results to a matplotlib Figure.
 
 Owns what each chart shows and how it is laid out: the revenue fan (shocked
 world against calm world per strategy), exposure (rented revenue share and the
-rented/owned audience split), the loss distribution (revenue at risk with
-VaR95 and CVaR95) and the tornado (which uncertain inputs drive the risk).
+rented and owned audiences) and the loss distribution (revenue at risk with
+VaR95 and CVaR95). The charts in profit (``cdf``, ``tornado``) live in
+:mod:`riskSim.charts.profit`.
 Reads results only; never simulates, never writes files, never touches pyplot.
 
 Weeks: the engine sums revenue by week from day 0; when the horizon is not a
@@ -45,19 +46,20 @@ from riskSim.words import currency_label, short_money
 if TYPE_CHECKING:
     from riskSim.results import SimulationResults, WorldTotals
 
-__all__ = ["bin_edges", "exposure", "full_weeks", "loss_distribution", "revenue_fan", "tornado"]
+__all__ = ["bin_edges", "exposure", "full_weeks", "loss_distribution", "revenue_fan"]
 
-MAX_TORNADO_INPUTS = 15
-"""Inputs beyond this many (by largest correlation) are left off the tornado."""
-MIN_TORNADO_ROWS = 3
-"""Room for at least this many inputs, so one input does not become a wall of colour."""
 LEGEND_COLUMNS = 4
 SMOOTHING_WEEKS = 4
 """Weekly series are averaged over this many trailing weeks (fewer at the start)."""
-MEDIAN_WIDTH = 3.0
-MEAN_WIDTH = 1.4
+MEAN_WIDTH = 3.0
+MEDIAN_WIDTH = 1.4
 """Sales are sparse in small scenarios: the median of a week can sit at 0 while the
-mean does not, so the fan shows both."""
+mean does not. The mean is the thick line; the median is drawn thin, and only when
+it is not stuck on whole orders (:func:`degenerate_median`)."""
+LUMPY_SMOOTHING_WEEKS = 13
+"""The window (a quarter) used instead when a 4-week median sits on whole orders."""
+ONSET_BAR = 0.025
+"""Height, as a share of the axes, of the bar marking an uncertain onset's window."""
 STYLE_KEY = "#8A8A8A"
 """Colour of legend entries that explain a line style, not a strategy."""
 
@@ -105,15 +107,24 @@ def _mark_onsets(
     neighbouring panel would paint over anything longer.
     """
     transform = axes.get_xaxis_transform()
+    below_bars = 0.97 - ONSET_BAR * sum(onset.uncertain for onset in onsets)
     for order, onset in enumerate(onsets):
         start = onset.first_day / DAYS_PER_WEEK
         if start >= weeks:
             continue
         if onset.uncertain:
+            # A light bar along the top, one row per shock: full-height spans would
+            # cover the plot and blend into the percentile bands.
             end = min(onset.last_day or start, weeks * DAYS_PER_WEEK) / DAYS_PER_WEEK
-            axes.axvspan(start, end, color=SHOCK, alpha=0.06, linewidth=0, zorder=0)
-            axes.axvline(start, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
-            axes.axvline(end, color=SHOCK, linewidth=1, linestyle=":", alpha=0.7)
+            top = 1.0 - ONSET_BAR * order
+            axes.axvspan(
+                start, end, ymin=top - ONSET_BAR * 0.8, ymax=top, color=SHOCK, alpha=0.35,
+                linewidth=0, zorder=4,
+            )
+            axes.plot(
+                [start, start], [0.0, top], transform=transform, color=SHOCK, linewidth=1,
+                linestyle=":", alpha=0.6,
+            )
             when = f"starts between days {onset.first_day:,.0f} and {onset.last_day:,.0f}"
         else:
             axes.axvline(start, color=SHOCK, linewidth=2, linestyle="-", alpha=0.85)
@@ -123,7 +134,7 @@ def _mark_onsets(
         right_side = start > 0.6 * weeks
         label = axes.text(
             start + (-0.01 if right_side else 0.01) * weeks,
-            0.97 - 0.13 * (order % 5),
+            below_bars - 0.13 * (order % 5),
             textwrap.fill(f"{onset.label}, {when}", width=max(18, 64 // columns)),
             transform=transform,
             ha="right" if right_side else "left",
@@ -144,15 +155,51 @@ def _onset_legend(onsets: list[ShockOnset], weeks: int) -> list[tuple[object, st
         handles.append((Line2D([], [], color=SHOCK, linewidth=2), "shock onset"))
     if any(onset.uncertain for onset in visible):
         handles.append(
-            (Patch(facecolor=SHOCK, alpha=0.15, edgecolor=SHOCK), "uncertain onset window")
+            (
+                Patch(facecolor=SHOCK, alpha=0.35, linewidth=0),
+                "window an uncertain onset falls in (bar at the top)",
+            )
         )
     return handles
 
 
-def _fan(totals: WorldTotals, weeks: int) -> np.ndarray:
-    """``ndarray[4, weeks]``: p5, p50, p95 and mean across replications of smoothed revenue."""
-    smoothed = trailing_average(totals.weekly_revenue[:weeks])
+def _fan(totals: WorldTotals, weeks: int, window: int) -> np.ndarray:
+    """``ndarray[4, weeks - window + 1]``: p5, p50, p95 and mean of smoothed revenue.
+
+    Only full windows: the first ``window - 1`` weeks average fewer weeks and
+    would read as a start-up spike or a collapse before any shock.
+    """
+    smoothed = trailing_average(totals.weekly_revenue[:weeks], window)[window - 1 :]
     return np.vstack([np.percentile(smoothed, [5, 50, 95], axis=1), smoothed.mean(axis=1)])
+
+
+def degenerate_median(median: np.ndarray) -> bool:
+    """True when a median series is stuck on whole orders and would tell a false story.
+
+    Lumpy revenue (a 1,200 order every few weeks) gives a median that sits on 0
+    and flips to one order's worth, so revenue seems to die and revive: the
+    median is zero in more than a tenth of the weeks, or jumps from one week to
+    the next by more than a quarter of its average level. A median that steps
+    along whole orders in small steps (1,100, 1,125, ...) is kept.
+    """
+    if median.size < 2:
+        return False
+    level = float(np.mean(np.abs(median)))
+    if level == 0:
+        return True
+    jump = float(np.max(np.abs(np.diff(median))))
+    return bool(np.mean(median == 0) > 0.1 or jump > 0.25 * level)
+
+
+def smoothing_window(results: SimulationResults, weeks: int) -> int:
+    """:data:`SMOOTHING_WEEKS`, or a quarter when that leaves a median stuck on whole orders."""
+    if results.deterministic or weeks < 3 * LUMPY_SMOOTHING_WEEKS:
+        return min(SMOOTHING_WEEKS, weeks)
+    for result in results.strategies.values():
+        for totals in (result.shocked, result.calm):
+            if degenerate_median(_fan(totals, weeks, SMOOTHING_WEEKS)[1]):
+                return LUMPY_SMOOTHING_WEEKS
+    return SMOOTHING_WEEKS
 
 
 def _time_axis(axes: Axes, weeks: int) -> None:
@@ -172,9 +219,11 @@ def revenue_fan(results: SimulationResults) -> Figure:
     and a 5th-95th percentile band per world; shock onsets marked and labelled.
     """
     weeks = full_weeks(results)
-    x = _week_midpoints(weeks)
+    window = smoothing_window(results, weeks)
+    x = _week_midpoints(weeks)[window - 1 :]
     onsets = shock_onsets(results)
     names = list(results.strategies)
+    hidden_median = False
     with chart_style():
         figure = new_figure()
         rows, columns = _grid(len(names))
@@ -183,15 +232,20 @@ def revenue_fan(results: SimulationResults) -> Figure:
         for position, name in enumerate(names):
             axes = grid.flat[position]
             result = results.strategies[name]
-            calm = _fan(result.calm, weeks)
-            shocked = _fan(result.shocked, weeks)
+            calm = _fan(result.calm, weeks, window)
+            shocked = _fan(result.shocked, weeks, window)
             colour = strategy_colour(position)
             axes.fill_between(x, calm[0], calm[2], color=CALM, alpha=0.2, linewidth=0)
-            axes.plot(x, calm[1], color=CALM, linestyle="--", linewidth=MEDIAN_WIDTH)
             axes.plot(x, calm[3], color=CALM, linestyle="--", linewidth=MEAN_WIDTH)
             axes.fill_between(x, shocked[0], shocked[2], color=colour, alpha=0.25, linewidth=0)
-            axes.plot(x, shocked[1], color=colour, linewidth=MEDIAN_WIDTH)
             axes.plot(x, shocked[3], color=colour, linewidth=MEAN_WIDTH)
+            if not results.deterministic:
+                for fan, style, line_colour in ((calm, "--", CALM), (shocked, "-", colour)):
+                    if degenerate_median(fan[1]):
+                        hidden_median = True
+                    else:
+                        axes.plot(x, fan[1], color=line_colour, linestyle=style,
+                                  linewidth=MEDIAN_WIDTH)
             axes.set_title(name, color=colour, loc="left")
             _mark_onsets(axes, onsets, weeks, labelled=position == 0, columns=columns)
             _time_axis(axes, weeks)
@@ -212,23 +266,29 @@ def revenue_fan(results: SimulationResults) -> Figure:
             )
         )
         handles += _onset_legend(onsets, weeks)
-        handles += [
-            (Line2D([], [], color=STYLE_KEY, linewidth=MEDIAN_WIDTH), "median (thick line)"),
-            (Line2D([], [], color=STYLE_KEY, linewidth=MEAN_WIDTH), "mean (thin line)"),
-        ]
+        handles.append(
+            (Line2D([], [], color=STYLE_KEY, linewidth=MEAN_WIDTH), "mean (thick line)")
+        )
+        if results.deterministic:
+            title = "expected-value mode: every future is the mean"
+        else:
+            handles.append(
+                (
+                    Line2D([], [], color=STYLE_KEY, linewidth=MEDIAN_WIDTH),
+                    "median (thin line)"
+                    + ("; left out where it sits on whole orders" if hidden_median else ""),
+                )
+            )
+            title = "across replications: mean, median and 5th–95th percentile band"
         for axes in grid[-1, :]:
             axes.set_xlabel("weeks since start")
         figure.supylabel(
-            f"revenue per week, trailing {SMOOTHING_WEEKS}-week average "
+            f"revenue per week, trailing {window}-week average "
             f"({currency_label(results.scenario.currency)})",
             fontsize=16,
         )
         figure.suptitle(results.scenario.display_title())
-        _figure_legend(
-            figure,
-            handles,
-            title="across replications: median, mean, and 5th–95th percentile band",
-        )
+        _figure_legend(figure, handles, title=title)
     return figure
 
 
@@ -253,51 +313,77 @@ def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
+def _stacked_width(position: int, count: int, narrowest: float = 2.2) -> float:
+    """Line width of strategy ``position`` of ``count``: the first widest, each next narrower.
+
+    Drawn in that order, lines that coincide (strategies identical until a
+    shock) show as one line with every strategy's colour nested inside it.
+    """
+    if count == 1:
+        return narrowest + 0.6
+    widest = min(narrowest + 2.6 * (count - 1), 10.0)
+    return widest - (widest - narrowest) * position / (count - 1)
+
+
 def exposure(results: SimulationResults) -> Figure:
-    """Getting out of social: rented revenue share over time, and the audience split.
+    """Getting out of social: rented revenue share over time, and the two audiences.
 
     Top: per strategy, the share of each week's revenue earned on rented
     channels (shocked world solid, calm world dotted). Below: per strategy, the
-    shocked world's audience stacked rented (orange) over owned (blue).
+    shocked world's audience on owned channels (left) and on rented platforms
+    (right), each on its own scale: stacked, a few thousand owned members would
+    be a sliver under tens of thousands of followers. Lines narrow from the
+    first strategy to the last, so strategies that coincide stay visible.
     """
     weeks = full_weeks(results)
+    window = min(SMOOTHING_WEEKS, weeks)
     x = _week_midpoints(weeks)
     onsets = shock_onsets(results)
     names = list(results.strategies)
     count = results.replications
     with chart_style():
         figure = new_figure()
-        columns = min(len(names), 4)
-        rows = math.ceil(len(names) / columns)
-        layout = figure.add_gridspec(1 + rows, columns, height_ratios=[1.25] + [1.0] * rows)
+        layout = figure.add_gridspec(2, 2, height_ratios=[1.2, 1.0])
         top = figure.add_subplot(layout[0, :])
+        owned_axes = figure.add_subplot(layout[1, 0])
+        rented_axes = figure.add_subplot(layout[1, 1])
         strategy_handles: list[tuple[object, str]] = []
         for position, name in enumerate(names):
             colour = strategy_colour(position)
+            width = _stacked_width(position, len(names))
             result = results.strategies[name]
             for world, style in (("calm", ":"), ("shocked", "-")):
                 totals: WorldTotals = getattr(result, world)
-                revenue = trailing_average(totals.weekly_revenue[:weeks].mean(axis=1))
-                rented = trailing_average(totals.weekly_rented_revenue_sum[:weeks] / count)
+                revenue = trailing_average(totals.weekly_revenue[:weeks].mean(axis=1), window)
+                rented = trailing_average(totals.weekly_rented_revenue_sum[:weeks] / count, window)
                 top.plot(
-                    x,
-                    _share(rented, revenue),
+                    x[window - 1 :],
+                    _share(rented, revenue)[window - 1 :],
                     color=colour,
                     linestyle=style,
-                    linewidth=2.8 if world == "shocked" else 2.0,
+                    linewidth=width if world == "shocked" else 2.0,
+                    solid_capstyle="butt",
+                    # calm worlds above every shocked line: strategies often share one
+                    zorder=3 if world == "calm" else 2,
                 )
-            strategy_handles.append((Line2D([], [], color=colour, linewidth=3), name))
+            shocked = result.shocked
+            for axes, audience in (
+                (owned_axes, shocked.weekly_owned_audience_sum[:weeks] / count),
+                (rented_axes, shocked.weekly_rented_audience_sum[:weeks] / count),
+            ):
+                axes.plot(x, audience, color=colour, linewidth=width, solid_capstyle="butt")
+            strategy_handles.append((Line2D([], [], color=colour, linewidth=width), name))
         top.set_ylim(0, 1.02)
         top.yaxis.set_major_formatter(PercentFormatter(1.0))
         top.set_ylabel("rented share\nof revenue")
         top.set_title(
-            f"Share of revenue earned on rented platforms (trailing {SMOOTHING_WEEKS} weeks)",
+            f"Share of revenue earned on rented platforms (trailing {window} weeks)",
             loc="left",
         )
         _time_axis(top, weeks)
         _mark_onsets(top, onsets, weeks, labelled=True)
         strategy_handles += [
-            (Line2D([], [], color=STYLE_KEY, linestyle="-", linewidth=2.8), "shocked world"),
+            (Line2D([], [], color=STYLE_KEY, linestyle="-", linewidth=3), "shocked world"),
             (Line2D([], [], color=STYLE_KEY, linestyle=":", linewidth=2.0), "calm world"),
         ]
         top.legend(
@@ -308,33 +394,21 @@ def exposure(results: SimulationResults) -> Figure:
             frameon=False,
             title="strategy",
         )
-        panels = []
-        for position, name in enumerate(names):
-            axes = figure.add_subplot(
-                layout[1 + position // columns, position % columns],
-                sharey=panels[0] if panels else None,
-            )
-            panels.append(axes)
-            result = results.strategies[name]
-            rented = result.shocked.weekly_rented_audience_sum[:weeks] / count
-            owned = result.shocked.weekly_owned_audience_sum[:weeks] / count
-            axes.stackplot(x, rented, owned, colors=[RENTED, OWNED], alpha=0.85, linewidth=0)
-            axes.set_title(name, loc="left", color=strategy_colour(position), fontsize=17)
+        for axes, title, colour in (
+            (owned_axes, "Audience on owned channels (email, website...)", OWNED),
+            (rented_axes, "Audience on rented platforms", RENTED),
+        ):
+            axes.set_title(title, loc="left", color=colour, fontsize=17)
             _time_axis(axes, weeks)
             _mark_onsets(axes, onsets, weeks, labelled=False)
             axes.yaxis.set_major_formatter(money_axis())
+            axes.set_ylim(bottom=0, top=max(axes.get_ylim()[1], 1.0) * 1.05)
             axes.set_xlabel("weeks since start")
-            if position % columns == 0:
-                axes.set_ylabel("audience, shocked\nworld (people)")
+        owned_axes.set_ylabel("people, shocked\nworld (mean)")
         figure.suptitle(results.scenario.display_title())
-        _figure_legend(
-            figure,
-            [
-                (Patch(facecolor=RENTED, alpha=0.85), "audience on rented platforms"),
-                (Patch(facecolor=OWNED, alpha=0.85), "audience on owned channels"),
-                *_onset_legend(onsets, weeks),
-            ],
-        )
+        onset_handles = _onset_legend(onsets, weeks)
+        if onset_handles:
+            _figure_legend(figure, onset_handles)
     return figure
 
 
@@ -467,86 +541,4 @@ def loss_distribution(results: SimulationResults) -> Figure:
                 (Line2D([], [], color=SHOCK), "CVaR95: mean loss of the worst 5%"),
             ],
         )
-    return figure
-
-
-def _input_label(results: SimulationResults, path: str) -> str:
-    """A dotted input path, with the shock it belongs to named: ``shocks.2.at`` alone is opaque."""
-    parts = path.split(".")
-    if parts[0] == "shocks" and len(parts) > 1 and parts[1].isdigit():
-        shocks = results.scenario.shocks
-        index = int(parts[1])
-        if index < len(shocks):
-            shock = shocks[index]
-            return f"{path}\n({shock.channel} {shock.type.replace('_', ' ')})"
-    return path
-
-
-def tornado(results: SimulationResults) -> Figure:
-    """Which uncertain inputs drive revenue at risk: a bar per input and strategy.
-
-    Inputs are ordered by their largest correlation across strategies, largest
-    at the top; at most :data:`MAX_TORNADO_INPUTS`. Raises ValueError when the
-    scenario has no uncertain inputs (there is nothing to draw).
-    """
-    sensitivity = results.sensitivity()
-    if not results.inputs:
-        raise ValueError("tornado needs uncertain inputs; this scenario has none.")
-    names = list(results.strategies)
-    strength: dict[str, float] = {}
-    table: dict[str, dict[str, float]] = {name: {} for name in names}
-    for name in names:
-        for row in sensitivity[name]:
-            table[name][row["input"]] = row["spearman"]
-            strength[row["input"]] = max(strength.get(row["input"], 0.0), abs(row["spearman"]))
-    inputs = sorted(strength, key=lambda path: -strength[path])
-    left_off = max(len(inputs) - MAX_TORNADO_INPUTS, 0)
-    inputs = inputs[:MAX_TORNADO_INPUTS]
-    with chart_style():
-        figure = new_figure()
-        axes = figure.subplots()
-        band = 0.8
-        height = band / len(names)
-        for position, name in enumerate(names):
-            colour = strategy_colour(position)
-            offsets = np.arange(len(inputs)) - band / 2 + height * (position + 0.5)
-            values = np.array([table[name].get(path, 0.0) for path in inputs])
-            axes.barh(offsets, values, height=height * 0.92, color=colour, label=name)
-            for offset, value in zip(offsets, values, strict=True):
-                shown = f"{value:+.2f}"
-                axes.text(
-                    value + (0.015 if value >= 0 else -0.015),
-                    offset,
-                    "0.00" if shown in ("+0.00", "-0.00") else shown,
-                    ha="left" if value >= 0 else "right",
-                    va="center",
-                    fontsize=15 if len(names) <= 3 else 13,
-                    color=colour,
-                )
-        axes.set_yticks(np.arange(len(inputs)), [_input_label(results, path) for path in inputs])
-        spare = max(MIN_TORNADO_ROWS - len(inputs), 0) / 2
-        # headroom above the first input for the direction hints
-        axes.set_ylim(len(inputs) - 0.5 + spare, -1.1 - spare)
-        axes.set_xlim(-1.1, 1.1)
-        axes.axvline(0, color="#444444", linewidth=1.2)
-        axes.grid(axis="y", visible=False)
-        axes.set_xlabel("Spearman rank correlation of the input with revenue at risk")
-        directions = ((0.01, "◀ higher input, less risk"), (0.99, "higher input, more risk ▶"))
-        for side, words in directions:
-            axes.text(
-                side,
-                0.99,
-                words,
-                transform=axes.transAxes,
-                ha="left" if side < 0.5 else "right",
-                va="top",
-                fontsize=14,
-                color="#555555",
-            )
-        subject = "What drives revenue at risk: each uncertain input, per strategy"
-        if left_off:
-            subject += f" (top {MAX_TORNADO_INPUTS}; {left_off} more left off)"
-        axes.set_title(subject, loc="left")
-        figure.legend(loc="outside right upper", title="strategy", frameon=False)
-        figure.suptitle(results.scenario.display_title())
     return figure

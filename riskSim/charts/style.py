@@ -18,9 +18,9 @@ import matplotlib
 import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
-from riskSim.words import short_money
+from riskSim.words import money_digits, short_money
 
 __all__ = [
     "CALM",
@@ -129,9 +129,29 @@ def strategy_colour(position: int) -> str:
     return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
 
 
-def money_axis(currency: str | None = None) -> FuncFormatter:
-    """Tick labels in :func:`riskSim.words.short_money` form (an axis owns its formatter).
+class MoneyFormatter(Formatter):
+    """Tick labels in :func:`riskSim.words.short_money` form, with the digits the ticks need.
 
-    With a currency every tick carries it: ``$12k``, ``CHF 12k``.
+    Ticks at 10,000, 11,250 and 12,500 need four significant digits to tell
+    11.25k from 11.3k; the formatter looks at every tick of the axis before
+    labelling one, as matplotlib's own formatters do. With a currency every
+    tick carries it: ``$12.5k``, ``CHF 12.5k``.
     """
-    return FuncFormatter(lambda value, _position: short_money(value, currency))
+
+    def __init__(self, currency: str | None = None) -> None:
+        self.digits = 3
+        self.currency = currency
+
+    def set_locs(self, locs: Any) -> None:
+        """Remember how many digits the axis's ticks need."""
+        super().set_locs(locs)
+        self.digits = money_digits(float(loc) for loc in locs)
+
+    def __call__(self, value: float, position: int | None = None) -> str:
+        """The label of the tick at ``value``."""
+        return short_money(float(value), self.currency, digits=self.digits)
+
+
+def money_axis(currency: str | None = None) -> MoneyFormatter:
+    """Tick labels in :func:`riskSim.words.short_money` form (an axis owns its formatter)."""
+    return MoneyFormatter(currency)

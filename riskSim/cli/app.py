@@ -22,6 +22,7 @@ from typing import Annotated, NoReturn
 import click
 import typer
 from rich.console import Console
+from typer.core import TyperOption
 
 from riskSim.errors import InvalidInputError, OutputError, RiskSimError, Terminated
 from riskSim.outputs.folder import CHART_FORMATS, EMPTY_OUT_MESSAGE, FORCE_HELP
@@ -53,9 +54,20 @@ app = typer.Typer(
     name="risksim",
     help="How much of a brand's revenue hangs on platforms it does not own.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+_option_type = TyperOption.display_type_rich
+
+
+def _flag_type(option: TyperOption, ctx: click.Context) -> str | None:
+    """No type column for a flag: ``--quiet <bool>`` reads as if ``--quiet true`` worked."""
+    return None if option.is_flag else _option_type(option, ctx)
+
+
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+"""Typer's help prints ``<bool>`` after every flag and offers no setting to stop it."""
+
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
@@ -97,7 +109,7 @@ Scheduler = Annotated[
         "--scheduler",
         metavar="ADDRESS",
         help="Run the batches on a Dask cluster (tcp://host:8786), or 'local' for a "
-        "LocalCluster; needs pip install 'riskSim[dask]'.",
+        "LocalCluster; needs pip install 'riskSim\\[dask]'.",
     ),
 ]
 Format = Annotated[
@@ -179,8 +191,26 @@ def main() -> None:
         sys.exit(1)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        stdout.print(f"risksim {version('riskSim')}", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print riskSim's version and exit.",
+        ),
+    ] = False,
+) -> None:
     """How much of a brand's revenue hangs on platforms it does not own.
 
     Simulates a brand's channels under platform shocks (pay per post, reach

@@ -66,9 +66,19 @@ def charts(
     """
     with user_errors():
 
+        total = len(scenario_files(paths))
+        started = 0
+
         def announce(scenario: Scenario) -> None:
+            nonlocal started
+            started += 1
             if not quiet:
-                stderr.print(f"simulating {scenario.name}", markup=False)
+                left = total - started
+                stderr.print(
+                    f"[{started}/{total}] simulating {scenario.name} "
+                    f"({scenario.replications:,} replications); {left} left after it",
+                    markup=False,
+                )
 
         if not check:
             names = [scenario.name for scenario in load_scenarios(scenario_files(paths))]

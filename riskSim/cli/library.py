@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from riskSim.cli.app import EXIT_INVALID, app, fail, stdout, user_errors
 from riskSim.scenario import is_slug
-from riskSim.scenario.catalogue import brief_text, list_scenarios, validate_paths
+from riskSim.scenario.catalogue import brief_text, list_scenarios
 from riskSim.scenario.loading import load_scenario
 from riskSim.scenario.schema import scenario_schema
 from riskSim.scenario.templates import TEAM_TEMPLATE, render_team_template, render_template
+from riskSim.studies.validation import validate_files
 
 __all__ = ["brief", "list_command", "new", "schema", "validate"]
 
@@ -43,17 +45,24 @@ def list_command(
     """Table of the scenarios in a folder: name, title, shocks, strategies."""
     with user_errors():
         entries = list_scenarios(folder)
-    table = Table(title=f"Scenarios in {folder}")
-    table.add_column("name", style="bold", no_wrap=True)
-    table.add_column("title")
-    table.add_column("shocks", overflow="fold")
-    table.add_column("strategies", overflow="fold")
+    # Names are never cut or folded: their columns are as wide as the longest
+    # name; titles and shocks wrap between words (shocks are words, not slugs).
+    longest = [
+        max((len(word) for entry in entries for text in texts(entry) for word in text.split()),
+            default=4)
+        for texts in (lambda e: [e.name], lambda e: e.shocks, lambda e: e.strategies)
+    ]
+    table = Table(title=f"Scenarios in {folder}", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", style="bold", no_wrap=True, min_width=longest[0])
+    table.add_column("title", ratio=1)
+    table.add_column("shocks", min_width=longest[1])
+    table.add_column("strategies", no_wrap=True, min_width=longest[2])
     for entry in entries:
         if entry.valid:
             table.add_row(
                 entry.name,
                 entry.title,
-                "\n".join(entry.shocks) or "none",
+                "hidden (workshop)" if entry.shocks_hidden else "\n".join(entry.shocks) or "none",
                 "\n".join(entry.strategies),
             )
         else:
@@ -129,10 +138,20 @@ def _write(path: Path, text: str) -> None:
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Scenario files; a folder means its *.yaml.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Scenario or team files; a folder means its *.yaml.")
+    ],
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="The scenario team files are checked against."),
+    ] = None,
 ) -> None:
-    """Check scenario files: exit 0 when all are valid, else 2 listing every problem."""
-    files, problems = validate_paths(paths)
+    """Check scenario and team files: exit 0 when all are valid, else 2 listing every problem.
+
+    A team file (one with a team: key) is checked against --scenario when
+    given, else on its own (its shape and values, not its channel names).
+    """
+    files, problems = validate_files(paths, scenario=scenario)
     if problems:
         bad = len({problem.source for problem in problems})
         fail(

@@ -58,10 +58,14 @@ def _recovery(recovery: dict[str, Any]) -> tuple[str, str]:
 
 
 def _range(figures: dict[str, float], *, deterministic: bool) -> str:
-    """``p50 (p5–p95)``; one value in expected-value mode, where they are all the same."""
+    """``p50 (p5–p95)``; one value in expected-value mode, where they are all the same.
+
+    Two significant digits: a spread of futures, and three figures in one cell
+    must leave an 80-column terminal room for the strategy's name.
+    """
     if deterministic:
         return short_money(figures["mean"])
-    low, middle, high = (short_money(figures[key]) for key in ("p5", "p50", "p95"))
+    low, middle, high = (short_money(figures[key], digits=2) for key in ("p5", "p50", "p95"))
     return f"{middle} ({low}–{high})"
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -33,12 +35,13 @@ from riskSim.cli.app import (
     user_errors,
 )
 from riskSim.cli.run import batch_progress
+from riskSim.cli.tables import unbroken
 from riskSim.outputs.folder import check_output_folder
 from riskSim.outputs.studies import sweep_json, write_comparison, write_sweep
 from riskSim.scenario import load_scenario
 from riskSim.studies.compare import Comparison, load_compared, parse_variant, run_comparison
 from riskSim.studies.sweep import SweepResult, parse_vary, run_sweep
-from riskSim.words import currency_label, percent, short_money
+from riskSim.words import currency_label, money_column, percent
 
 
 def sweep_percent(share: float) -> str:
@@ -57,8 +60,13 @@ TABLE_WIDTH = 120
 
 
 def _table_console() -> Console:
-    """Standard output, :data:`TABLE_WIDTH` wide when it is not a terminal (a log, a pipe)."""
-    return stdout if stdout.is_terminal else Console(highlight=False, width=TABLE_WIDTH)
+    """Standard output; when it is not a terminal (a log, a pipe), ``$COLUMNS`` or
+    :data:`TABLE_WIDTH` wide."""
+    if stdout.is_terminal:
+        return stdout
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and int(columns) > 0 else TABLE_WIDTH
+    return Console(highlight=False, width=width)
 
 
 def sweep_table(result: SweepResult) -> Table:
@@ -71,6 +79,9 @@ def sweep_table(result: SweepResult) -> Table:
         f"{result.scenario.horizon_days} days, seed {result.seed}",
         caption="* Pareto-efficient: no other point has both less relative revenue at risk "
         f"and more expected profit; money in {currency_label(result.scenario.currency)}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
     )
     for path in result.paths:
         table.add_column(_short(path), justify="right", no_wrap=True)
@@ -87,22 +98,28 @@ def sweep_table(result: SweepResult) -> Table:
         "",
     ):
         table.add_column(heading, justify="right")
-    for row in result.rows():
+    rows = result.rows()
+    money = _money_columns(
+        rows,
+        ("revenue_mean", "profit_mean", "calm_profit_mean", "revenue_at_risk_mean",
+         "revenue_at_risk_cvar95", "profit_at_risk_mean", "profit_at_risk_cvar95"),
+    )
+    for index, row in enumerate(rows):
         table.add_row(
             *(repr(row[path]) for path in result.paths),
-            short_money(row["revenue_mean"]),
-            short_money(row["profit_mean"]),
-            short_money(row["calm_profit_mean"]),
-            short_money(row["revenue_at_risk_mean"]),
-            short_money(row["revenue_at_risk_cvar95"]),
+            *(cells[index] for cells in money[:5]),
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
-            short_money(row["profit_at_risk_mean"]),
-            short_money(row["profit_at_risk_cvar95"]),
+            *(cells[index] for cells in money[5:]),
             "*" if row["pareto"] else "",
             style="bold" if row["pareto"] else None,
         )
-    return table
+    return unbroken(table)
+
+
+def _money_columns(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[list[str]]:
+    """Each money column in one format (:func:`riskSim.words.money_column`), in ``keys`` order."""
+    return [money_column([float(row[key]) for row in rows]) for key in keys]
 
 
 def _short(path: str) -> str:
@@ -196,7 +213,10 @@ def compare_table(comparison: Comparison) -> Table:
     unit = currency_label(currencies.pop()) if len(currencies) == 1 else "currency units"
     table = Table(
         caption="at risk = calm world - shocked world (revenue, and profit); "
-        f"money in {unit}"
+        f"money in {unit}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
     )
     table.add_column("scenario", style="bold", no_wrap=True)
     table.add_column("strategy", no_wrap=True)
@@ -212,22 +232,28 @@ def compare_table(comparison: Comparison) -> Table:
     ):
         table.add_column(heading, justify="right")
     previous = None
-    for row in comparison.rows():
+    rows = comparison.rows()
+    revenue, at_risk, cvar95, profit, profit_at_risk, profit_cvar95 = _money_columns(
+        rows,
+        ("revenue_mean", "revenue_at_risk_mean", "revenue_at_risk_cvar95", "profit_mean",
+         "profit_at_risk_mean", "profit_at_risk_cvar95"),
+    )
+    for index, row in enumerate(rows):
         table.add_row(
             row["scenario"] if row["scenario"] != previous else "",
             row["strategy"],
-            short_money(row["revenue_mean"]),
-            short_money(row["revenue_at_risk_mean"]),
-            short_money(row["revenue_at_risk_cvar95"]),
+            revenue[index],
+            at_risk[index],
+            cvar95[index],
             sweep_percent(row["relative_revenue_at_risk"]),
             sweep_percent(row["rented_revenue_share"]),
-            short_money(row["profit_mean"]),
-            short_money(row["profit_at_risk_mean"]),
-            short_money(row["profit_at_risk_cvar95"]),
+            profit[index],
+            profit_at_risk[index],
+            profit_cvar95[index],
             end_section=False,
         )
         previous = row["scenario"]
-    return table
+    return unbroken(table)
 
 
 @app.command()

@@ -37,6 +37,7 @@ from riskSim.cli.app import (
     user_errors,
 )
 from riskSim.cli.run import batch_progress
+from riskSim.cli.tables import unbroken
 from riskSim.outputs.debrief import leaderboard_document, standing_cells, write_debrief
 from riskSim.outputs.folder import check_output_folder
 from riskSim.scenario.loading import load_scenario
@@ -72,7 +73,7 @@ def leaderboard_table(
     table.add_column("rented", justify="right")
     for cells in standing_cells(rows, currency):
         table.add_row(*cells)
-    return table
+    return unbroken(table)
 
 
 def _show_round(played: Round, score: str, rounds: int, currency: str | None = None) -> None:

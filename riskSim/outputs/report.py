@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from riskSim.outputs.folder import write_text
 from riskSim.outputs.recommendation import recommendation_sentence
 from riskSim.results.onsets import shock_onsets
+from riskSim.results.sensitivity import profit_swings
 from riskSim.words import CHART_CAPTIONS, about_sign, currency_label, money, percent, quoted_mean
 
 if TYPE_CHECKING:
@@ -276,6 +277,26 @@ def _sensitivity_lines(results: SimulationResults) -> list[str]:
     return lines
 
 
+def single_input_sentence(results: SimulationResults) -> str:
+    """With one uncertain input there is no tornado (one bar ranks nothing): this sentence.
+
+    It gives the figures the tornado would: mean profit at risk with the input
+    in its lowest tenth and in its highest, per strategy.
+    """
+    if len(results.inputs) != 1:
+        return ""
+    swings = profit_swings(results)
+    label = next(iter(swings.values()))[0].label
+    parts = [
+        f"**{name}** {money(rows[0].low)} against {money(rows[0].high)}"
+        for name, rows in swings.items()
+    ]
+    return (
+        f"One input is uncertain ({label}), so there is no tornado chart: with it in its "
+        "lowest tenth and in its highest, mean profit at risk is " + "; ".join(parts) + "."
+    )
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -365,6 +386,9 @@ def report_markdown(results: SimulationResults, *, chart_files: Sequence[str] = 
             *[f"- {line}" for line in sensitivity],
             "",
         ]
+        single = single_input_sentence(results)
+        if single:
+            lines += [single, ""]
     if chart_files:
         lines += ["## Charts", ""]
         for path in chart_files:
@@ -498,6 +522,9 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
             *[f"<li>{_inline(line)}</li>" for line in sensitivity],
             "</ul>",
         ]
+        single = single_input_sentence(results)
+        if single:
+            body.append(f"<p>{_inline(single)}</p>")
     if svg_charts:
         body.append("<h2>Charts</h2>")
         for name, svg_text in svg_charts.items():

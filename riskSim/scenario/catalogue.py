@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from riskSim.errors import InputProblem, InvalidInputError
+from riskSim.errors import InputProblem, InvalidInputError, did_you_mean
 from riskSim.scenario.distributions import Quantity
-from riskSim.scenario.loading import load_scenario
+from riskSim.scenario.loading import load_scenario, resolve_extends
 from riskSim.scenario.model import Channel, Scenario
 
 __all__ = [
@@ -26,7 +26,9 @@ __all__ = [
     "brief_text",
     "describe_quantity",
     "list_scenarios",
+    "raw_reference_problems",
     "scenario_files",
+    "scenario_problems",
     "validate_paths",
 ]
 
@@ -62,7 +64,10 @@ class ScenarioEntry:
         path: the file.
         name: the scenario's slug (the file's stem when it has none).
         title: its one-line title.
-        shocks: the shocks' types and channels, e.g. ``pay_per_post@linkedin``.
+        shocks: the shocks in a few words, e.g. ``pay per post on linkedin``; empty
+            when the scenario hides them from workshop teams.
+        shocks_hidden: ``workshop.hide_shocks``: a list teams may see must not
+            give the shocks away any more than the brief does.
         strategies: the strategies' names.
         problems: why the file does not load; empty when it is valid.
     """
@@ -73,6 +78,7 @@ class ScenarioEntry:
     shocks: tuple[str, ...] = ()
     strategies: tuple[str, ...] = ()
     problems: tuple[InputProblem, ...] = field(default_factory=tuple)
+    shocks_hidden: bool = False
 
     @property
     def valid(self) -> bool:
@@ -123,13 +129,18 @@ def list_scenarios(folder: str | Path) -> list[ScenarioEntry]:
         except InvalidInputError as error:
             entries.append(ScenarioEntry(path, path.stem, problems=tuple(error.problems)))
             continue
+        hidden = scenario.workshop.hide_shocks
+        shocks = () if hidden else tuple(
+            f"{shock.type.replace('_', ' ')} on {shock.channel}" for shock in scenario.shocks
+        )
         entries.append(
             ScenarioEntry(
                 path,
                 scenario.name,
                 scenario.title,
-                tuple(f"{shock.type}@{shock.channel}" for shock in scenario.shocks),
+                shocks,
                 tuple(scenario.strategies),
+                shocks_hidden=hidden,
             )
         )
     return entries
@@ -149,11 +160,87 @@ def validate_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputP
         except InvalidInputError as error:
             problems.extend(error.problems)
     for path in files:
-        try:
-            load_scenario(path)
-        except InvalidInputError as error:
-            problems.extend(error.problems)
+        problems.extend(scenario_problems(path))
     return files, problems
+
+
+def scenario_problems(path: Path) -> list[InputProblem]:
+    """Every problem of one scenario file, in one pass: the schema's and the references'.
+
+    The model checks channel references only once the schema passes, so a
+    misspelled channel would show up only after every other mistake was fixed;
+    here the references of the raw file are checked too and added when the
+    schema fails (each field reported once).
+    """
+    try:
+        load_scenario(path)
+    except InvalidInputError as error:
+        problems = list(error.problems)
+    else:
+        return []
+    try:
+        data, origins = resolve_extends(path)
+    except InvalidInputError:
+        return problems
+    reported = {(problem.source, problem.field) for problem in problems}
+    for dotted, message in raw_reference_problems(data):
+        key = tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+        while key and key not in origins:
+            key = key[:-1]
+        source, line = origins.get(key, (str(path), None))
+        if (source, dotted) not in reported:
+            problems.append(InputProblem(source, dotted, message, line))
+    return problems
+
+
+def raw_reference_problems(data: Any) -> list[tuple[str, str]]:
+    """Channel references of a raw (unvalidated) scenario mapping: ``(dotted path, message)``.
+
+    The same checks and words as :func:`riskSim.scenario.model.reference_problems`,
+    on whatever of the file is well-formed enough to read.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("channels"), dict):
+        return []
+    channels: dict[str, Any] = data["channels"]
+    names = [str(name) for name in channels]
+    problems: list[tuple[str, str]] = []
+
+    def check(path: str, name: Any) -> bool:
+        if not isinstance(name, str) or name in channels:
+            return isinstance(name, str)
+        hint = did_you_mean(name, names, otherwise=f" (known: {', '.join(names)})")
+        problems.append((path, f"no channel named '{name}'{hint}"))
+        return False
+
+    shocks = data.get("shocks")
+    for index, shock in enumerate(shocks if isinstance(shocks, list) else []):
+        if isinstance(shock, dict) and "channel" in shock:
+            check(f"shocks.{index}.channel", shock["channel"])
+    strategies = data.get("strategies")
+    for name, strategy in (strategies if isinstance(strategies, dict) else {}).items():
+        if not isinstance(strategy, dict):
+            continue
+        prefix = f"strategies.{name}"
+        cadence = strategy.get("posts_per_week")
+        for channel in cadence if isinstance(cadence, dict) else {}:
+            check(f"{prefix}.posts_per_week.{channel}", channel)
+        captures = strategy.get("capture")
+        for index, capture in enumerate(captures if isinstance(captures, list) else []):
+            if not isinstance(capture, dict):
+                continue
+            if "from" in capture:
+                check(f"{prefix}.capture.{index}.from", capture["from"])
+            target = capture.get("to")
+            if "to" in capture and check(f"{prefix}.capture.{index}.to", target):
+                kind = channels[target].get("kind") if isinstance(channels[target], dict) else None
+                if kind == "rented":
+                    problems.append(
+                        (
+                            f"{prefix}.capture.{index}.to",
+                            f"captures go into an owned channel, but '{target}' is rented",
+                        )
+                    )
+    return problems
 
 
 def describe_quantity(value: Quantity) -> str:

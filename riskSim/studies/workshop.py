@@ -37,6 +37,7 @@ __all__ = [
     "Standing",
     "Team",
     "WorkshopRun",
+    "is_team_file",
     "load_teams",
     "play_rounds",
     "rank",
@@ -44,6 +45,7 @@ __all__ = [
     "round_plan",
     "run_workshop",
     "standings",
+    "team_file_problems",
     "team_scenario",
 ]
 
@@ -204,6 +206,49 @@ def _check_strategy(
         ]
         return None, problems
     return checked.strategies[_PLACEHOLDER], []
+
+
+def is_team_file(data: Any) -> bool:
+    """A team file is recognised by its ``team:`` key (a scenario has none)."""
+    return isinstance(data, dict) and "team" in data
+
+
+def team_file_problems(path: Path, scenario: Scenario | None = None) -> list[InputProblem]:
+    """Every problem of one team file, checked against ``scenario`` when there is one.
+
+    Without a scenario, the file's own channel names stand in for the
+    scenario's (captures' targets owned, the rest rented), so its shape and
+    every value are checked, though not that the channels exist.
+    """
+    if scenario is None:
+        scenario = _stand_in_scenario(path)
+    return _check_team(path, scenario)[1]
+
+
+def _stand_in_scenario(path: Path) -> Scenario:
+    """A scenario with the channels a team file names, for checking it on its own."""
+    try:
+        data, _origins = read_yaml(path)
+    except InvalidInputError:
+        data = {}
+    strategy = data.get("strategy") if isinstance(data, dict) else None
+    owned: set[str] = set()
+    rented: set[str] = set()
+    if isinstance(strategy, dict):
+        cadence = strategy.get("posts_per_week")
+        rented.update(str(name) for name in (cadence if isinstance(cadence, dict) else {}))
+        captures = strategy.get("capture")
+        for capture in captures if isinstance(captures, list) else []:
+            if isinstance(capture, dict):
+                if isinstance(capture.get("to"), str):
+                    owned.add(capture["to"])
+                if isinstance(capture.get("from"), str):
+                    rented.add(capture["from"])
+    channels: dict[str, Any] = {name: {"kind": "rented", "audience": 0} for name in rented - owned}
+    channels.update({name: {"kind": "owned", "audience": 0} for name in owned})
+    return Scenario.model_validate(
+        {"name": "team-check", "channels": channels or {"any": {"kind": "owned", "audience": 0}}}
+    )
 
 
 def load_teams(paths: Sequence[str | Path], scenario: Scenario) -> list[Team]:

@@ -22,9 +22,11 @@ from riskSim.charts import (
     revenue_fan,
     write_charts,
 )
-from riskSim.charts.figures import bin_edges, full_weeks, trailing_average
-from riskSim.charts.style import SHOCK
+from riskSim.charts.figures import bin_edges, degenerate_median, full_weeks, trailing_average
+from riskSim.charts.profit import profit_tail, tornado
+from riskSim.charts.style import SHOCK, money_axis
 from riskSim.outputs.report import shock_onsets
+from riskSim.results.sensitivity import input_label
 from riskSim.scenario import Scenario
 from tests.conftest import png_size, tiny_data
 
@@ -108,7 +110,17 @@ def test_no_tornado_without_uncertain_inputs() -> None:
     fixed["shocks"][1]["at"] = 45
     results = riskSim.simulate(Scenario.model_validate(fixed), workers=1)
     assert results.inputs == {}
-    assert chart_names(results) == ["revenue_fan", "exposure", "loss_distribution"]
+    assert chart_names(results) == ["revenue_fan", "exposure", "loss_distribution", "cdf"]
+
+
+def test_no_tornado_with_one_uncertain_input() -> None:
+    one = tiny_data()
+    one["shocks"][1]["at"] = 45  # organic reach stays uncertain: one bar ranks nothing
+    results = riskSim.simulate(Scenario.model_validate(one), workers=1)
+    assert list(results.inputs) == ["channels.social.organic_reach"]
+    assert "tornado" not in chart_names(results)
+    with pytest.raises(ValueError, match="2 or more uncertain inputs"):
+        tornado(results)
 
 
 def test_titles_come_from_the_scenario_with_dollars_kept(results) -> None:
@@ -121,20 +133,38 @@ def test_revenue_fan_drops_the_partial_last_week_and_marks_both_onsets(results) 
     figure = figures(results)["revenue_fan"]
     first = figure.axes[0]
     assert first.get_title(loc="left") == "stay"
-    medians = [line for line in first.lines if len(line.get_xdata()) == 21]
-    assert medians, "the weekly lines have one point per whole week"
-    np.testing.assert_allclose(medians[0].get_xdata(), np.arange(21) + 0.5)
+    # full 4-week windows only: weeks 3..20 (the first three would average fewer weeks)
+    weekly = [line for line in first.lines if len(line.get_xdata()) == 18]
+    assert weekly, "the weekly lines have one point per full window"
+    np.testing.assert_allclose(weekly[0].get_xdata(), np.arange(3, 21) + 0.5)
+    mean = trailing_average(results.strategies["stay"].shocked.weekly_revenue[:21])[3:]
+    assert any(np.allclose(line.get_ydata(), mean.mean(axis=1)) for line in weekly)
     onset_lines = sorted(
         float(line.get_xdata()[0])
         for line in first.lines
         if matplotlib.colors.same_color(line.get_color(), SHOCK)
     )
-    # fixed onset at day 60, window edges at days 30 and 90, in weeks
-    np.testing.assert_allclose(onset_lines, [30 / 7, 60 / 7, 90 / 7])
+    # fixed onset at day 60; the uncertain one's window starts at day 30, in weeks
+    np.testing.assert_allclose(onset_lines, [30 / 7, 60 / 7])
+    # the window itself is a light bar along the top, not a span over the whole plot
+    bars = [patch for patch in first.patches if matplotlib.colors.same_color(
+        patch.get_facecolor()[:3], matplotlib.colors.to_rgb(SHOCK))]
+    assert len(bars) == 1
+    corners = bars[0].get_path().vertices @ np.eye(2)  # in data x, axes y
+    xs = bars[0].get_transform().transform(corners)[:, 0]
+    low, high = first.transData.transform([(30 / 7, 0), (90 / 7, 0)])[:, 0]
+    assert min(xs) == pytest.approx(low) and max(xs) == pytest.approx(high)
     # labels are wrapped to fit a panel; the words are what matters
     labels = [" ".join(text.get_text().split()) for text in first.texts]
     assert "social charges 5 per post, from day 60" in labels
     assert "social reach falls to 30%, starts between days 30 and 90" in labels
+
+
+def test_degenerate_median_is_left_out_where_sales_come_in_whole_orders() -> None:
+    # one 1,200 order every few weeks: the median sits on 0 and flips to 300
+    assert degenerate_median(np.array([0.0, 300.0, 0.0, 300.0, 0.0, 0.0, 300.0]))
+    # a median that moves in small steps on a lattice is an honest median
+    assert not degenerate_median(np.array([1100.0, 1125.0, 1125.0, 1150.0, 1125.0, 1100.0]))
 
 
 def test_onsets_fixed_day_and_uniform_window(results) -> None:
@@ -154,18 +184,69 @@ def test_loss_distribution_marks_var95_and_cvar95_from_the_summary(results) -> N
         assert axes.get_title(loc="left").startswith(f"{name}: ")
 
 
-def test_tornado_bars_are_the_spearman_correlations(results) -> None:
+def test_tornado_bars_span_mean_profit_at_risk_between_the_lowest_and_highest_tenth(
+    results,
+) -> None:
     figure = figures(results)["tornado"]
     axes = figure.axes[0]
-    widths = sorted(round(bar.get_width(), 12) for bar in axes.patches)
-    expected = sorted(
-        round(row["spearman"], 12)
-        for rows in results.sensitivity().values()
-        for row in rows
+    spans = sorted((round(bar.get_x(), 6), round(bar.get_x() + bar.get_width(), 6))
+                   for bar in axes.patches)
+    expected = []
+    for values in results.inputs.values():
+        low_cut, high_cut = np.quantile(values, [0.1, 0.9])
+        for result in results.strategies.values():
+            at_risk = result.calm.profit - result.shocked.profit
+            low = at_risk[values <= low_cut].mean()
+            high = at_risk[values >= high_cut].mean()
+            expected.append((round(min(low, high), 6), round(max(low, high), 6)))
+    assert spans == sorted(expected)
+    ticks = sorted(" ".join(tick.get_text().split()) for tick in axes.get_yticklabels())
+    assert ticks == ["Social reach collapse: onset day", "Social: organic reach"]
+    assert axes.xaxis.get_major_formatter()(12_500, 0) == "12.5k"
+
+
+def test_input_labels_name_the_shock_in_words(results) -> None:
+    assert input_label(results.scenario, "shocks.1.at") == "Social reach collapse: onset day"
+    assert input_label(results.scenario, "shocks.0.fee") == "Social pay per post: fee per post"
+    assert input_label(results.scenario, "channels.email.conversion_rate") == (
+        "Email: conversion rate"
     )
-    assert widths == expected
-    ticks = sorted(tick.get_text() for tick in axes.get_yticklabels())
-    assert ticks == ["channels.social.organic_reach", "shocks.1.at\n(social reach collapse)"]
+
+
+def test_cdf_draws_every_strategy_in_both_worlds_with_the_tail_marked(results) -> None:
+    figure = figures(results)["cdf"]
+    axes = figure.axes[0]
+    steps = [line for line in axes.lines if line.get_drawstyle() == "steps-post"]
+    # two strategies with different captures: two calm curves, two shocked curves
+    assert len(steps) == 4
+    stay = results.strategies["stay"].shocked.profit
+    shocked = [line for line in steps if line.get_linestyle() == "-"]
+    np.testing.assert_allclose(shocked[0].get_xdata()[1:], np.sort(stay))
+    np.testing.assert_allclose(shocked[0].get_ydata()[-1], 1.0)
+    p5, worst = profit_tail(stay)
+    assert p5 == pytest.approx(np.percentile(stay, 5))
+    # CVaR95: the mean of the worst 5% of replications, a fraction of the next counted
+    losses = np.sort(-stay)[::-1]
+    share = 0.05 * losses.size
+    whole = int(share)
+    worst_mean = (losses[:whole].sum() + (share - whole) * losses[whole]) / share
+    assert worst == pytest.approx(-worst_mean) and worst <= p5
+    first_marks = {
+        line.get_marker(): float(line.get_xdata()[0])
+        for line in axes.lines
+        if line.get_marker() in ("v", "D") and line.get_color() == shocked[0].get_color()
+    }
+    assert first_marks == {"v": pytest.approx(p5), "D": pytest.approx(worst)}
+
+
+def test_money_axis_labels_ticks_with_their_true_value() -> None:
+    formatter = money_axis()
+    formatter.set_locs([10_000, 12_500, 15_000])
+    assert [formatter(value) for value in (10_000, 12_500, 15_000)] == ["10k", "12.5k", "15k"]
+    formatter.set_locs([1000, 1250, 1500, 1750])
+    assert formatter(1750) == "1.75k" and formatter(1250) == "1.25k"
+    formatter.set_locs([10_000, 11_250, 12_500])
+    assert formatter(11_250) == "11.25k"
 
 
 def test_trailing_average_by_hand() -> None:

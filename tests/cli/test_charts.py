@@ -21,7 +21,7 @@ from riskSim.outputs.run import summary_json
 from tests.conftest import png_size, tiny_data
 
 runner = CliRunner()
-CHARTS = ("exposure.svg", "loss_distribution.svg", "revenue_fan.svg", "tornado.svg")
+CHARTS = ("cdf.svg", "exposure.svg", "loss_distribution.svg", "revenue_fan.svg", "tornado.svg")
 
 
 def charts(*args: object):
@@ -70,7 +70,7 @@ def test_writes_svg_charts_and_summary_per_scenario(scenarios, reference) -> Non
 def test_check_passes_on_fresh_charts(scenarios, reference) -> None:
     result = charts(scenarios, "--out", reference, "--check")
     assert result.exit_code == 0, result.output
-    assert "9 files up to date" in result.output
+    assert "11 files up to date" in result.output
 
 
 def test_check_fails_naming_a_changed_and_a_missing_file(scenarios, reference) -> None:
@@ -158,7 +158,7 @@ def test_two_files_with_one_name_are_refused(scenarios, tmp_path: Path) -> None:
     assert "'first' is also the name of" in result.stderr
 
 
-def test_run_writes_four_png_charts_and_both_reports(scenarios, tmp_path: Path) -> None:
+def test_run_writes_five_png_charts_and_both_reports(scenarios, tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = runner.invoke(app, ["run", str(scenarios / "first.yaml"), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
@@ -169,4 +169,11 @@ def test_run_writes_four_png_charts_and_both_reports(scenarios, tmp_path: Path) 
     markdown = (out / "report.md").read_text(encoding="utf-8")
     risk = summary["strategies"]["leave"]["revenue_at_risk"]
     assert f"{risk['cvar95']:,.0f}" in markdown
-    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 4
+    assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 5
+
+
+def test_says_which_scenario_runs_and_how_many_are_left(scenarios, tmp_path: Path) -> None:
+    result = charts(scenarios, "--out", tmp_path / "announced")
+    assert result.exit_code == 0, result.output
+    assert "[1/2] simulating first (40 replications); 1 left after it" in result.stderr
+    assert "[2/2] simulating second (30 replications); 0 left after it" in result.stderr

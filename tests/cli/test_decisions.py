@@ -245,7 +245,8 @@ def test_the_run_table_fits_80_columns_with_profit_beside_revenue(monkeypatch, t
     pay_row = next(index for index, line in enumerate(lines) if line.strip() == "pay")
     profit_row = next(line for line in lines[pay_row:] if line.strip().startswith("profit"))
     short = riskSim.words.short_money
-    assert f"{short(pay['profit']['p50'])} ({short(pay['profit']['p5'])}–" in profit_row
+    spread = f"{short(pay['profit']['p50'], digits=2)} ({short(pay['profit']['p5'], digits=2)}–"
+    assert spread in profit_row
     assert short(pay["profit_at_risk"]["cvar95"]) in profit_row
     assert "…" not in result.output
     assert lines[-1].startswith("Recommended: ")

@@ -23,7 +23,7 @@ def test_list_shows_every_scenario_with_shocks_and_strategies(monkeypatch):
     assert result.exit_code == 0, result.output
     for path in SCENARIOS.glob("*.yaml"):
         assert path.stem in result.output
-    assert "pay_per_post@linkedin" in result.output
+    assert "pay per post on linkedin" in result.output
     assert "owned-first" in result.output
     assert "bases" not in result.output
 
@@ -144,3 +144,110 @@ def test_brief_of_an_invalid_file_exits_2(tmp_path):
     result = runner.invoke(app, ["brief", str(broken)])
     assert result.exit_code == 2
     assert "broken.yaml" in result.output
+
+
+def test_validate_reports_schema_and_reference_problems_in_one_pass(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "channels:\n"
+        "  linkedin: {kind: rented, audience: 100, organic_reach: 2}\n"  # 2: out of [0, 1]
+        "  email: {kind: owned, audience: -5}\n"  # 3: negative audience
+        "horizon_days: 0\n"  # 4: not positive
+        "strategies:\n"
+        "  own:\n"
+        "    capture: [{from: linkdin, to: email, rate: 0.1}]\n"  # 7: misspelled channel
+        "    posts_per_week: {emial: 2}\n"  # 8: misspelled channel
+        "shocks:\n"
+        "  - {type: pay_per_post, channel: linkedn, at: 10, fee: 5}\n"  # 10: misspelled channel
+    )
+    result = runner.invoke(app, ["validate", str(broken)])
+    assert result.exit_code == 2
+    assert "6 problem(s) in 1 file(s)" in result.output
+    for line, field in (
+        (2, "channels.linkedin.organic_reach"),
+        (3, "channels.email.audience"),
+        (4, "horizon_days"),
+        (7, "strategies.own.capture.0.from: no channel named 'linkdin'; did you mean"),
+        (8, "strategies.own.posts_per_week.emial: no channel named 'emial'; did you mean"),
+        (10, "shocks.0.channel: no channel named 'linkedn'; did you mean"),
+    ):
+        assert f"{broken}:{line}: {field}" in result.output, field
+    assert "Traceback" not in result.output
+
+
+def test_validate_accepts_a_team_file_written_by_new(tmp_path):
+    scenario = Path(__file__).resolve().parents[2] / "examples" / "workshop" / "scenario.yaml"
+    team = tmp_path / "blue-herons.yaml"
+    written = runner.invoke(
+        app, ["new", str(team), "--template", "team", "--scenario", str(scenario)]
+    )
+    assert written.exit_code == 0, written.output
+    alone = runner.invoke(app, ["validate", str(team)])
+    assert alone.exit_code == 0, alone.output
+    assert "1 file(s) valid" in alone.output
+    against = runner.invoke(app, ["validate", str(team), "--scenario", str(scenario)])
+    assert against.exit_code == 0, against.output
+    # against a scenario without those channels, the team's references fail
+    other = runner.invoke(
+        app, ["validate", str(team), "--scenario", str(SCENARIOS / "linkedin-pay-per-post.yaml")]
+    )
+    assert other.exit_code == 2
+    assert "strategy.capture.0.from: no channel named 'facebook'" in other.output
+
+
+def test_validate_lists_a_team_files_own_mistakes_with_scenarios_beside_it(tmp_path):
+    team = tmp_path / "team.yaml"
+    team.write_text("team: Owls\nstrategy:\n  capture: [{from: x, to: email, rate: 3}]\n  colour: 1\n")
+    result = runner.invoke(app, ["validate", str(team), str(SCENARIOS / "linkedin-pay-per-post.yaml")])
+    assert result.exit_code == 2
+    assert "2 problem(s) in 1 file(s)" in result.output
+    assert f"{team}:3: strategy.capture.0.rate" in result.output
+    assert f"{team}:4: strategy.colour: unknown key" in result.output
+
+
+def test_list_never_shows_hidden_shocks(monkeypatch):
+    monkeypatch.setattr(stdout, "_width", 200)
+    folder = Path(__file__).resolve().parents[2] / "examples" / "workshop"
+    hidden = riskSim.load_scenario(folder / "scenario.yaml")
+    assert hidden.workshop.hide_shocks and hidden.shocks
+    result = runner.invoke(app, ["list", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "hidden (workshop)" in result.output
+    for shock in hidden.shocks:
+        assert shock.type not in result.output
+        assert shock.type.replace("_", " ") not in result.output
+    assert "none" not in result.output  # hidden is not the same as no shocks
+
+
+def test_list_fits_80_columns_without_breaking_a_name(monkeypatch):
+    monkeypatch.setattr(stdout, "_width", 80)
+    result = runner.invoke(app, ["list", str(SCENARIOS)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.output
+    words = {word for line in lines for word in line.split()}
+    for path in SCENARIOS.glob("*.yaml"):
+        scenario = riskSim.load_scenario(path)
+        assert scenario.name in words, scenario.name
+        for strategy in scenario.strategies:
+            assert strategy in words, strategy
+
+
+def test_version_and_completion():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"risksim {version('riskSim')}"
+    assert "--install-completion" in runner.invoke(app, ["--help"]).output
+
+
+def test_help_keeps_its_brackets_and_shows_no_bool_on_flags(monkeypatch):
+    monkeypatch.setattr(stdout, "_width", 100)
+    result = runner.invoke(app, ["run", "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "riskSim[dask]" in text
+    assert "<bool>" not in result.output
+    assert "--quiet" in result.output

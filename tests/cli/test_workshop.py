@@ -215,8 +215,57 @@ def test_new_team_template_is_accepted_by_workshop_and_is_not_a_scenario(tmp_pat
     )
     assert run.exit_code == 0, run.output
     assert (tmp_path / "runs" / "workshop-hidden-shocks-workshop" / "leaderboard.csv").is_file()
-    assert runner.invoke(app, ["validate", "herons.yaml"]).exit_code == 2
+    # a team file validates as a team file (its team: key), not as a broken scenario
+    checked = runner.invoke(app, ["validate", "herons.yaml", "--scenario", str(hidden)])
+    assert checked.exit_code == 0, checked.output
     fitted = runner.invoke(app, ["new", "owls", "--template", "team", "--scenario", str(scenario)])
     assert fitted.exit_code == 0, fitted.output
     assert "from: social, to: email" in (tmp_path / "owls.yaml").read_text()
     assert workshop(scenario, "owls.yaml", "--no-charts", "--quiet").exit_code == 0
+
+
+def test_the_facilitator_guides_commands_work_as_written(tmp_path, monkeypatch):
+    """Every command of FACILITATOR.md, in order, from a fresh copy of the repository's examples."""
+    import re
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    guide = (root / "examples" / "workshop" / "FACILITATOR.md").read_text(encoding="utf-8")
+    for folder in ("examples", "scenarios"):  # a fresh clone: the examples extend scenarios/
+        shutil.copytree(root / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    # a command takes a file or folder (`risksim run` alone names a command in prose)
+    commands = [
+        command
+        for command in re.findall(r"`((?:risksim|mkdir) [^`]+)`", guide)
+        if len(command.split()) > 2 or command.startswith("mkdir")
+    ]
+    assert any("--template team" in command for command in commands)
+    ran = 0
+    for command in commands:
+        words = command.split()
+        if words[0] == "mkdir":
+            Path(words[1]).mkdir()
+            continue
+        if "<team>" in command:
+            for team in ("blue-herons", "red-foxes"):
+                result = runner.invoke(app, [word.replace("<team>", team) for word in words[1:]])
+                assert result.exit_code == 0, (command, result.output)
+                assert Path(f"teams/{team}.yaml").is_file()
+            ran += 1
+            continue
+        args: list[str] = []
+        for word in words[1:]:
+            args += sorted(str(path) for path in Path().glob(word)) if "*" in word else [word]
+        if words[1] == "workshop":
+            if "-n" in args:
+                args[args.index("-n") + 1] = "20"
+            else:
+                args += ["-n", "20"]
+            if "--rounds" in args:
+                args.append("--no-pause")
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (command, result.output)
+        ran += 1
+    assert ran >= 6
+    assert Path("runs/workshop-exercise-workshop/debrief.html").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import riskSim
@@ -51,14 +52,14 @@ def test_markdown_report_has_the_summary_table_and_figures(results, run_folder) 
     assert f"| {money(leave['revenue_at_risk']['var95'])} |" in row
     assert "social charges 5 per post, from day 60." in text
     assert "from a day between 30 and 90 (uniform)" in text
-    for chart in ("revenue_fan", "exposure", "loss_distribution", "tornado"):
+    for chart in ("revenue_fan", "exposure", "loss_distribution", "cdf", "tornado"):
         assert f"(charts/{chart}.png)" in text
 
 
 def test_html_report_is_self_contained_with_inline_svg_charts(results, run_folder) -> None:
     page = (run_folder / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert page.count("<svg") == 4
+    assert page.count("<svg") == 5
     assert "<?xml" not in page  # SVG prologs are not allowed inside HTML
     assert not re.search(r"<(script|link|img|iframe)\b", page)
     references = re.findall(r"""(?:src|href)=["']([^"']*)""", page)
@@ -144,3 +145,27 @@ def test_shocks_in_words() -> None:
         "social audience leaves at 2.0% a day",
         "social charges ~10 per post",
     ]
+
+
+def test_a_pdf_run_links_its_charts_in_report_md(results, tmp_path: Path) -> None:
+    folder = riskSim.write_outputs(results, tmp_path / "pdf", chart_format="pdf")
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    assert "![" not in markdown  # a PDF is no image a markdown viewer can show
+    for chart in ("revenue_fan", "exposure", "loss_distribution", "cdf", "tornado"):
+        assert f"](charts/{chart}.pdf)" in markdown
+
+
+def test_one_uncertain_input_gets_a_sentence_instead_of_a_tornado(results) -> None:
+    one = tiny_data()
+    one["shocks"][1]["at"] = 45  # only the organic reach stays uncertain
+    single = riskSim.simulate(Scenario.model_validate(one), workers=1)
+    values = single.inputs["channels.social.organic_reach"]
+    low_cut, high_cut = np.quantile(values, [0.1, 0.9])
+    result = single.strategies["stay"]
+    at_risk = result.calm.profit - result.shocked.profit
+    low, high = at_risk[values <= low_cut].mean(), at_risk[values >= high_cut].mean()
+    text = report_markdown(single, chart_files=["charts/revenue_fan.png"])
+    assert "One input is uncertain (Social: organic reach), so there is no tornado chart" in text
+    assert f"**stay** {money(low)} against {money(high)}" in text
+    # two uncertain inputs: the tornado chart ranks them, no sentence
+    assert "no tornado chart" not in report_markdown(results)
