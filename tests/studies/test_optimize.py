@@ -216,3 +216,16 @@ def test_trials_must_be_positive_and_within_the_evaluation_budget(write_yaml) ->
     with pytest.raises(InvalidInputError, match="over the limit of 5,000,000") as caught:
         run_optimize(path, strategy="own", levers=lever, trials=1000, replications=10_000)
     assert caught.value.problems[0].source == "--trials"
+
+
+def test_a_whole_number_lever_is_suggested_as_int() -> None:
+    """No strategy field holds an int today; the rule still holds for one that would."""
+    import optuna
+
+    from riskSim.studies.optimize import _suggest
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
+    lever = Lever("strategies.s.count", low=1.0, high=9.0, step=2.0, integer=True)
+    values = {_suggest(study.ask(), lever) for _ in range(40)}
+    assert values == {1, 3, 5, 7, 9}
+    assert all(type(value) is int for value in values)
