@@ -128,6 +128,9 @@ def test_holdout_differs_from_in_sample_and_has_standard_errors(write_yaml) -> N
     assert result.holdout.objective != result.best.objective
     assert result.holdout.profit_at_risk_cvar95 != result.best.profit_at_risk_cvar95
     assert result.holdout.se > 0
+    # the in-sample SE is the summary's, of the same order as the hold-out's
+    assert result.best.objective_se is not None
+    assert 0.5 < result.best.objective_se / result.holdout.se < 2
     assert result.runner_up is not None and result.runner_up_holdout is not None
     assert result.runner_up.values != result.best.values
     assert result.difference == pytest.approx(
