@@ -180,6 +180,8 @@ class Trial:
     number: int
     values: dict[str, Value]
     objective: float
+    objective_se: float | None
+    """Monte Carlo SE of ``objective`` on the study's seed (None for a 5th percentile)."""
     profit_mean: float
     profit_at_risk_mean: float
     profit_at_risk_cvar95: float
@@ -332,6 +334,7 @@ class OptimizeResult:
                 "trial": trial.number,
                 "values": trial.values,
                 "objective": trial.objective,
+                "se": trial.objective_se,
                 "profit_mean": trial.profit_mean,
                 "profit_at_risk_mean": trial.profit_at_risk_mean,
                 "profit_at_risk_cvar95": trial.profit_at_risk_cvar95,
@@ -547,6 +550,15 @@ def _evaluate_outcome(job: _Job, *, goal: str) -> tuple[dict[str, Any], np.ndarr
     return results.summary["strategies"][name], _outcome(results, name, goal)
 
 
+def _summary_se(figures: Mapping[str, Any], goal: str) -> float | None:
+    """The summary's SE of a mean objective; a 5th percentile has none there."""
+    if goal == "mean_profit":
+        return float(figures["profit"]["se"])
+    if goal == "mean_revenue":
+        return float(figures["revenue"]["se"])
+    return None
+
+
 def _constraint_values(figures: Mapping[str, Any], budget: RiskBudget) -> dict[str, float]:
     """Per limit the budget sets: tail loss less cap (at most 0 when within), for Optuna."""
     return {
@@ -675,6 +687,7 @@ def run_optimize(
                         number=asked_trial.number,
                         values=values,
                         objective=value,
+                        objective_se=_summary_se(figures, goal),
                         profit_mean=float(figures["profit"]["mean"]),
                         profit_at_risk_mean=float(figures["profit_at_risk"]["mean"]),
                         profit_at_risk_cvar95=float(figures["profit_at_risk"]["cvar95"]),

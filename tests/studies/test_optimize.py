@@ -128,6 +128,9 @@ def test_holdout_differs_from_in_sample_and_has_standard_errors(write_yaml) -> N
     assert result.holdout.objective != result.best.objective
     assert result.holdout.profit_at_risk_cvar95 != result.best.profit_at_risk_cvar95
     assert result.holdout.se > 0
+    # the in-sample SE is the summary's, of the same order as the hold-out's
+    assert result.best.objective_se is not None
+    assert 0.5 < result.best.objective_se / result.holdout.se < 2
     assert result.runner_up is not None and result.runner_up_holdout is not None
     assert result.runner_up.values != result.best.values
     assert result.difference == pytest.approx(
@@ -216,3 +219,16 @@ def test_trials_must_be_positive_and_within_the_evaluation_budget(write_yaml) ->
     with pytest.raises(InvalidInputError, match="over the limit of 5,000,000") as caught:
         run_optimize(path, strategy="own", levers=lever, trials=1000, replications=10_000)
     assert caught.value.problems[0].source == "--trials"
+
+
+def test_a_whole_number_lever_is_suggested_as_int() -> None:
+    """No strategy field holds an int today; the rule still holds for one that would."""
+    import optuna
+
+    from riskSim.studies.optimize import _suggest
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
+    lever = Lever("strategies.s.count", low=1.0, high=9.0, step=2.0, integer=True)
+    values = {_suggest(study.ask(), lever) for _ in range(40)}
+    assert values == {1, 3, 5, 7, 9}
+    assert all(type(value) is int for value in values)
