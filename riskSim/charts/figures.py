@@ -148,6 +148,12 @@ def _mark_onsets(
         label.set_in_layout(False)
 
 
+def _onset_when(onset: ShockOnset) -> str:
+    if onset.uncertain:
+        return f"starts between days {onset.first_day:,.0f} and {onset.last_day:,.0f}"
+    return f"from day {onset.first_day:,.0f}"
+
+
 def _onset_legend(onsets: list[ShockOnset], weeks: int) -> list[tuple[object, str]]:
     handles: list[tuple[object, str]] = []
     visible = [onset for onset in onsets if onset.first_day / DAYS_PER_WEEK < weeks]
@@ -292,14 +298,20 @@ def revenue_fan(results: SimulationResults) -> Figure:
     return figure
 
 
-def _figure_legend(figure: Figure, handles: list[tuple[object, str]], *, title: str = "") -> None:
+def _figure_legend(
+    figure: Figure,
+    handles: list[tuple[object, str]],
+    *,
+    title: str = "",
+    columns: int = LEGEND_COLUMNS,
+) -> None:
     from matplotlib.legend_handler import HandlerTuple
 
     figure.legend(
         [handle for handle, _ in handles],
         [label for _, label in handles],
         loc="outside lower center",
-        ncols=min(LEGEND_COLUMNS, len(handles)),
+        ncols=min(columns, len(handles)),
         title=title or None,
         handler_map={tuple: HandlerTuple(ndivide=1)},
         frameon=False,
@@ -381,7 +393,8 @@ def exposure(results: SimulationResults) -> Figure:
             loc="left",
         )
         _time_axis(top, weeks)
-        _mark_onsets(top, onsets, weeks, labelled=True)
+        # Labels would sit on the share lines (often near 100%): the legend names the shocks.
+        _mark_onsets(top, onsets, weeks, labelled=False)
         strategy_handles += [
             (Line2D([], [], color=STYLE_KEY, linestyle="-", linewidth=3), "shocked world"),
             (Line2D([], [], color=STYLE_KEY, linestyle=":", linewidth=2.0), "calm world"),
@@ -406,9 +419,13 @@ def exposure(results: SimulationResults) -> Figure:
             axes.set_xlabel("weeks since start")
         owned_axes.set_ylabel("people, shocked\nworld (mean)")
         figure.suptitle(results.scenario.display_title())
-        onset_handles = _onset_legend(onsets, weeks)
+        onset_handles = _onset_legend(onsets, weeks) + [
+            (Line2D([], [], linestyle="none"), f"{onset.label}, {_onset_when(onset)}")
+            for onset in onsets
+            if onset.first_day / DAYS_PER_WEEK < weeks
+        ]
         if onset_handles:
-            _figure_legend(figure, onset_handles)
+            _figure_legend(figure, onset_handles, columns=2)
     return figure
 
 

@@ -251,3 +251,28 @@ def test_help_keeps_its_brackets_and_shows_no_bool_on_flags(monkeypatch):
     assert "riskSim[dask]" in text
     assert "<bool>" not in result.output
     assert "--quiet" in result.output
+
+
+def test_list_and_sweep_tables_fit_columns_80_in_a_real_process(tmp_path):
+    """COLUMNS=80 as a shell sets it: no line longer, no header or name cut."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    listing = subprocess.run(
+        [sys.executable, "-m", "riskSim", "list", str(SCENARIOS)],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    )  # fmt: skip
+    sweep = subprocess.run(
+        [sys.executable, "-m", "riskSim", "sweep", str(SCENARIOS / "linkedin-pay-per-post.yaml"),
+         "--strategy", "owned-first", "--vary", "strategies.owned-first.capture.0.rate=0:0.1:2",
+         "--deterministic", "--no-charts", "--out", str(tmp_path / "sweep")],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    )  # fmt: skip
+    table = sweep.stdout.split("Pareto-efficient points")[0]
+    for output in (listing.stdout, table):
+        assert max(len(line) for line in output.splitlines()) <= 80
+        assert "…" not in output
+    for heading in ("revenue", "profit", "CVaR95", "rented", "share", "capture.0.rate"):
+        assert heading in table

@@ -187,8 +187,10 @@ def test_list_scenarios_reports_every_file_with_its_shocks_and_strategies():
     assert set(entries) == {path.stem for path in FILES}
     linkedin = entries["linkedin-pay-per-post"]
     assert linkedin.valid
-    assert linkedin.shocks == ("pay_per_post@linkedin",)
+    assert linkedin.shocks == ("pay per post on linkedin",)
     assert linkedin.strategies == ("pay", "reduce", "exit", "owned-first")
+    hidden = entries["workshop-hidden-shocks"]
+    assert hidden.shocks == () and hidden.shocks_hidden  # list must not give them away
 
 
 def test_validate_paths_collects_problems_of_every_file(tmp_path):
