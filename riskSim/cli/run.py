@@ -131,7 +131,9 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 @contextmanager
 def batch_progress(name: str, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on standard error that appears with the first batch report.
+    """A progress bar on standard error that appears with the first progress report.
+
+    It counts replications, and moves within a batch as its simulated days go by.
 
     Starting it lazily keeps an input error (raised before any batch runs) free
     of progress-bar debris.
@@ -140,7 +142,7 @@ def batch_progress(name: str, *, enabled: bool) -> Iterator[Callable[[int, int],
         TextColumn(f"simulating {name}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("batches"),
+        TextColumn("replications"),
         TimeElapsedColumn(),
         console=stderr,
         transient=True,

@@ -14,6 +14,7 @@ world's state at the first moment a shock can make a difference
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from riskSim.results.records import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
@@ -54,9 +55,19 @@ def shocked_key(strategy: CompiledStrategy) -> tuple[object, ...]:
 
 
 def simulate_batch(
-    scenario: Scenario, *, batch_index: int, size: int, seed: int, deterministic: bool
+    scenario: Scenario,
+    *,
+    batch_index: int,
+    size: int,
+    seed: int,
+    deterministic: bool,
+    progress: Callable[[float], None] | None = None,
 ) -> BatchResult:
-    """Every strategy of ``scenario`` in the shocked and the calm world, for one batch."""
+    """Every strategy of ``scenario`` in the shocked and the calm world, for one batch.
+
+    ``progress`` hears the share of the batch's work done (simulated days over
+    every world it plays), so a bar can move within a batch of 2,000.
+    """
     plan = compile_batch(
         scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
     )
@@ -66,6 +77,7 @@ def simulate_batch(
     sharing: dict[tuple[object, ...], list[CompiledStrategy]] = {}
     for strategy in plan.strategies:
         sharing.setdefault(calm_key(strategy), []).append(strategy)
+    track = _Tracker(plan.horizon_days, sharing, differences, progress)
     calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
     for key, strategies in sharing.items():
         plays = [differences[strategy.name] for strategy in strategies]
@@ -81,6 +93,7 @@ def simulate_batch(
             splits=splits,
             series_from=math.floor(min(splits)) if splits else 0,
             recorded=tuple(recorded),
+            progress=track.world(0.0),
         )
     shocked: dict[tuple[object, ...], WorldRecord] = {}
     records: dict[tuple[str, str], WorldRecord] = {}
@@ -101,6 +114,7 @@ def simulate_batch(
                     skipped=difference.booked,
                     series_from=calm_record.series[difference.channels[0]].first_day,
                     feeds={index: calm_record.joins[index] for index in difference.feeds},
+                    progress=track.world(difference.start),
                 )
             shocked[full_key] = assemble(plan, calm_record, changed, difference)
         records[(strategy.name, "shocked")] = shocked[full_key]
@@ -110,3 +124,39 @@ def simulate_batch(
         calm_record.series, calm_record.joins = {}, {}
         states.clear()
     return reduce_batch(plan, records)
+
+
+class _Tracker:
+    """The batch's share of work done, from each world's share of its own days."""
+
+    def __init__(
+        self,
+        horizon: float,
+        sharing: dict[tuple[object, ...], list[CompiledStrategy]],
+        differences: dict[str, Divergence],
+        progress: Callable[[float], None] | None,
+    ) -> None:
+        self.horizon = float(horizon)
+        self.progress = progress
+        played: dict[tuple[object, ...], float] = {}
+        for strategies in sharing.values():
+            for strategy in strategies:
+                difference = differences[strategy.name]
+                if difference.plays:
+                    played.setdefault(shocked_key(strategy), self.horizon - difference.start)
+        self.total = self.horizon * len(sharing) + sum(played.values())
+        self.done = 0.0
+
+    def world(self, start: float) -> Callable[[float], None] | None:
+        """A world's progress callback, for a world that plays from day ``start``."""
+        if self.progress is None or self.total <= 0:
+            return None
+        span = self.horizon - start
+        before = self.done
+        self.done += span
+        report = self.progress
+
+        def heard(share: float) -> None:
+            report(min((before + share * span) / self.total, 1.0))
+
+        return heard

@@ -58,7 +58,8 @@ def simulate(
         workers: processes to use; default the number of cores. The result is
             the same whatever the number.
         deterministic: expected-value mode: every draw replaced by its expectation.
-        progress: called with (batches done, batches in all).
+        progress: called with (replications done, replications in all), within
+            batches too.
         scheduler: run the batches on a Dask cluster at this address ('local'
             starts a LocalCluster with ``workers`` workers); same bytes as in-process.
 
@@ -95,7 +96,8 @@ def simulate_many(
     Args:
         scenarios: the runs, in order; ``replications`` and ``seed`` override
             each one's own fields when given.
-        progress: called with (batches done, batches in all, over every run).
+        progress: called with (replications done, replications in all), over
+            every run and within batches.
         (other arguments as :func:`simulate`)
 
     Raises:

@@ -22,6 +22,8 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
+from functools import partial
+from queue import Empty
 from typing import Any, TypeVar
 
 from riskSim.errors import InvalidInputError, RiskSimError
@@ -85,7 +87,13 @@ def check_scheduler(address: str) -> str:
 
 
 ProgressCallback = Callable[[int, int], None]
-"""Called with (batches done, batches in all) as batches finish."""
+"""Called with (replications done, replications in all), within batches as well as
+between them (a batch's share of its simulated days counts as that share of its
+replications), so a bar moves at least every :data:`PROGRESS_STEP` replications."""
+PROGRESS_STEP = 200
+"""The most replications' worth of work a progress bar may go without moving."""
+PROGRESS_POLL_SECONDS = 0.1
+"""How often the parent of a pool reads its workers' progress while it waits."""
 
 
 def default_workers() -> int:
@@ -106,7 +114,11 @@ BatchCallback = Callable[[BatchResult], None]
 """Receives each batch's result as it arrives (in any order)."""
 
 
-def _start_worker(parent: int) -> None:
+_progress_queue: Any = None
+"""In a pool worker: where the batch it runs posts its progress (None: nowhere)."""
+
+
+def _start_worker(parent: int, progress_queue: Any = None) -> None:
     """Workers leave Ctrl-C to the parent and die quietly with it.
 
     The parent stops them all at once (SIGTERM from the pool's exit): they
@@ -114,6 +126,8 @@ def _start_worker(parent: int) -> None:
     which would print a traceback. On Linux the kernel also kills a worker
     whose parent dies (even by SIGKILL), so none computes on for nobody.
     """
+    global _progress_queue
+    _progress_queue = progress_queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
@@ -184,17 +198,33 @@ BatchJob = tuple[Scenario, int, int, int, bool]
 """What one batch needs: (scenario, batch index, size, root seed, expected-value mode)."""
 
 
-def _run_one(job: BatchJob) -> BatchResult:
+def _run_one(job: BatchJob, progress: Callable[[float], None] | None = None) -> BatchResult:
     scenario, batch_index, size, seed, deterministic = job
     return simulate_batch(
-        scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
+        scenario,
+        batch_index=batch_index,
+        size=size,
+        seed=seed,
+        deterministic=deterministic,
+        progress=progress,
     )
 
 
 def _run_tagged(tagged: tuple[int, BatchJob]) -> tuple[int, BatchResult]:
-    """One batch of run ``tag``: the tag travels with the result back to its run."""
+    """One batch of run ``tag``: the tag travels with the result back to its run.
+
+    In a pool worker set up with a progress queue, the batch posts its share
+    of work done there, keyed by (run, batch).
+    """
     tag, job = tagged
-    return tag, _run_one(job)
+    progress = None
+    if _progress_queue is not None:
+        queue, key = _progress_queue, (tag, job[1])
+
+        def progress(share: float) -> None:
+            queue.put((key, share))
+
+    return tag, _run_one(job, progress)
 
 
 def batch_jobs(
@@ -227,7 +257,8 @@ def run_batches(
         deterministic: expected-value mode.
         workers: processes (or, with ``scheduler='local'``, Dask workers).
         on_result: receives each batch's result as it arrives.
-        progress: called with (batches done, batches in all).
+        progress: called with (replications done, replications in all), also
+            within batches (on Dask, as batches finish).
         scheduler: a Dask scheduler address, or 'local' for a LocalCluster.
     """
     jobs = batch_jobs(scenario, sizes=sizes, seed=seed, deterministic=deterministic)
@@ -260,23 +291,40 @@ def run_many_batches(
         runs: per run, its batches (see :func:`batch_jobs`).
         workers: processes (or, with ``scheduler='local'``, Dask workers).
         on_result: receives each batch's run index and result as they arrive.
-        progress: called with (batches done, batches in all).
+        progress: called with (replications done, replications in all), also
+            within batches (on Dask, as batches finish).
         scheduler: a Dask address or 'local': each run's batches go to the
             cluster in turn.
     """
     tagged = [(tag, job) for tag, jobs in enumerate(runs) for job in jobs]
-    total = len(tagged)
-    if progress is not None:
-        progress(0, total)
-    done = 0
+    sizes = {(tag, job[1]): job[2] for tag, job in tagged}
+    total = sum(sizes.values())
+    shares = dict.fromkeys(sizes, 0.0)
+    finished_batches: set[tuple[int, int]] = set()
+    reported = -1
 
-    def finished(tag: int, result: BatchResult) -> None:
-        nonlocal done
-        on_result(tag, result)
-        done += 1
-        if progress is not None:
+    def report() -> None:
+        nonlocal reported
+        if progress is None:
+            return
+        done = int(sum(shares[key] * size for key, size in sizes.items()))
+        if done != reported:
+            reported = done
             progress(done, total)
 
+    def heard(key: tuple[int, int], share: float) -> None:
+        if key not in finished_batches:
+            shares[key] = max(shares[key], share)
+            report()
+
+    def finished(tag: int, result: BatchResult) -> None:
+        on_result(tag, result)
+        key = (tag, result.batch_index)
+        finished_batches.add(key)
+        shares[key] = 1.0
+        report()
+
+    report()
     if scheduler is not None:
         scheduler = check_scheduler(scheduler)
         for tag, jobs in enumerate(runs):
@@ -287,15 +335,29 @@ def run_many_batches(
                 finished=lambda result, tag=tag: finished(tag, result),
             )
         return
-    if workers <= 1 or total <= 1:
-        for item in tagged:
-            finished(*_run_tagged(item))
+    if workers <= 1 or len(tagged) <= 1:
+        for tag, job in tagged:
+            listen = None if progress is None else partial(heard, (tag, job[1]))
+            finished(tag, _run_one(job, listen))
         return
-    with _pool_context().Pool(
-        min(workers, total), initializer=_start_worker, initargs=(os.getpid(),)
+    context = _pool_context()
+    queue = context.Queue() if progress is not None else None
+    with context.Pool(
+        min(workers, len(tagged)), initializer=_start_worker, initargs=(os.getpid(), queue)
     ) as pool:
-        for tag, result in pool.imap_unordered(_run_tagged, tagged):
-            finished(tag, result)
+        results = pool.imap_unordered(_run_tagged, tagged)
+        while len(finished_batches) < len(tagged):
+            try:
+                result = results.next(timeout=PROGRESS_POLL_SECONDS if queue else None)
+            except multiprocessing.TimeoutError:
+                result = None
+            while queue is not None:
+                try:
+                    heard(*queue.get_nowait())
+                except Empty:
+                    break
+            if result is not None:
+                finished(*result)
 
 
 def _run_on_dask(

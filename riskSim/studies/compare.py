@@ -49,7 +49,7 @@ COMPARE_COLUMNS = (
 """The columns of compare.csv, in order."""
 
 ScenarioProgress = Callable[[int, int], None]
-"""Called with (batches done, batches in all), over all the scenarios together."""
+"""Called with (replications done, replications in all), over all the scenarios together."""
 
 
 @dataclass(frozen=True)

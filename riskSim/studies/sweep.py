@@ -67,7 +67,7 @@ profit) after them, so a reader of the design's columns finds them where listed.
 
 Value = int | float
 PointProgress = Callable[[int, int], None]
-"""Called with (batches done, batches in all) as the sweep advances (all points together)."""
+"""Called with (replications done, replications in all), over every point of the sweep."""
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,12 @@ def test_every_run_equals_its_own_simulation_whatever_the_workers(scenarios) -> 
         assert [summary_bytes(results) for results in together] == alone
 
 
-def test_progress_counts_every_batch_of_every_run(scenarios) -> None:
+def test_progress_counts_every_replication_of_every_run(scenarios) -> None:
     seen: list[tuple[int, int]] = []
     simulate_many(scenarios, replications=2500, workers=2, progress=lambda d, t: seen.append((d, t)))
-    assert seen[0] == (0, 6) and seen[-1] == (6, 6)
-    assert [done for done, _ in seen] == list(range(7))
+    assert seen[0] == (0, 7500) and seen[-1] == (7500, 7500)
+    done = [count for count, _ in seen]
+    assert done == sorted(done) and len(set(done)) == len(done)  # forward, never repeated
 
 
 def test_a_fee_changes_only_the_shocked_world(scenarios) -> None:

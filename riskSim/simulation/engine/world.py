@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -34,6 +34,11 @@ from riskSim.units import DAYS_PER_WEEK
 __all__ = ["ChannelSeries", "WorldRecord", "WorldState", "post_times", "simulate_world"]
 
 SPLIT_PRIORITY = -1
+PROGRESS_MARKS = 20
+"""Times per world at which ``progress`` hears how far it is (a batch of 2,000
+replications reports at least every 100 replications' worth of work)."""
+WorldProgress = Callable[[float], None]
+"""Hears the share (0 to 1) of a world's days simulated."""
 PROSPECTS, OTHERS = 0, 1
 """Rows of a channel's people: target prospects, then everyone else."""
 AUDIENCE_LIMIT = 1e12
@@ -723,11 +728,16 @@ class _World:
             aged_to=list(self.aged_to),
         )
 
-    def run(self, splits: tuple[float, ...] = ()) -> tuple[WorldRecord, dict[float, WorldState]]:
+    def run(
+        self, splits: tuple[float, ...] = (), progress: WorldProgress | None = None
+    ) -> tuple[WorldRecord, dict[float, WorldState]]:
         """Run to the horizon; also return the state just before each time in ``splits``.
 
         A state is taken before any event at its time (a priority below the
         shocks'), so a shocked world resumed from it replays nothing twice.
+        ``progress`` hears the share of this world's days done at
+        :data:`PROGRESS_MARKS` evenly spaced times: the clock stops there as it
+        does at a split, which changes no event and no number.
         """
         self.clock.process(self.shocks())
         fed_by: dict[int, list[int]] = {}
@@ -740,11 +750,21 @@ class _World:
                 self.clock.process(self.feeding(channel, fed_by[channel]))
         self.clock.process(self.daily())
         states: dict[float, WorldState] = {}
-        for split in sorted(set(splits)):
-            if self.start_time < split < self.plan.horizon_days:
-                self.clock.run(until=self.clock.wake(split, SPLIT_PRIORITY))
-                states[split] = copy.deepcopy(self._snapshot())
+        start, horizon = self.start_time, self.plan.horizon_days
+        marks = set(splits)
+        if progress is not None:
+            step = (horizon - start) / PROGRESS_MARKS
+            marks |= {start + step * k for k in range(1, PROGRESS_MARKS)}
+        for mark in sorted(marks):
+            if start < mark < horizon:
+                self.clock.run(until=self.clock.wake(mark, SPLIT_PRIORITY))
+                if mark in splits:
+                    states[mark] = copy.deepcopy(self._snapshot())
+                if progress is not None:
+                    progress((mark - start) / (horizon - start))
         self.clock.run()
+        if progress is not None:
+            progress(1.0)
         for channel in self.played:
             self.record.audience_end[channel] = self._audience(channel)
         return self.record, states
@@ -778,6 +798,7 @@ def simulate_world(
     series_from: int = 0,
     recorded: tuple[int, ...] = (),
     feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
+    progress: WorldProgress | None = None,
 ) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
@@ -796,6 +817,7 @@ def simulate_world(
         recorded: captures whose joins to keep in ``record.joins``.
         feeds: joins of captures from channels not played here, recorded in the
             calm world, replayed at their times.
+        progress: hears the share of the world's days done, now and then.
     """
     world = _World(
         plan,
@@ -809,4 +831,4 @@ def simulate_world(
         recorded=recorded,
         feeds=feeds,
     )
-    return world.run(splits)
+    return world.run(splits, progress)
