@@ -30,7 +30,7 @@ run: $(STAMP)
 charts: $(STAMP)
 	$(BIN)/risksim charts scenarios --out docs/charts
 
-## riskSim against the same model hand-written in plain SimPy: speed, scaling, memory (~1 min).
+## riskSim against the same model hand-written in plain SimPy on two workloads: speed, scaling, memory (a few minutes).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
