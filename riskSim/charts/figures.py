@@ -282,7 +282,8 @@ def revenue_fan(results: SimulationResults) -> Figure:
                 (
                     Line2D([], [], color=STYLE_KEY, linewidth=MEDIAN_WIDTH),
                     "median (thin line)"
-                    + ("; left out where it sits on whole orders" if hidden_median else ""),
+                    # on two lines: on one, the legend runs past a 1600-pixel figure's edges
+                    + (";\nleft out where it sits on whole orders" if hidden_median else ""),
                 )
             )
             title = "across replications: mean, median and 5th–95th percentile band"
