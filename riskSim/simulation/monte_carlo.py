@@ -21,10 +21,10 @@ from riskSim.scenario import Scenario
 from riskSim.simulation.runners import (
     BATCH_SIZE,
     ProgressCallback,
-    batch_jobs,
     batch_sizes,
     default_workers,
-    run_many_batches,
+    plan_jobs,
+    run_jobs,
 )
 from riskSim.units import DAYS_PER_WEEK
 
@@ -91,7 +91,9 @@ def simulate_many(
 
     Each result is exactly ``simulate(scenario, ...)``'s, byte for byte: a
     scenario's batches keep their seeds and places. Studies of many small
-    runs (a sweep's points, a comparison's scenarios) use every core this way.
+    runs (a sweep's points, a comparison's scenarios) use every core this way,
+    and runs that differ only in shocks or responses (a sweep of a fee) play
+    each calm world once (:func:`riskSim.simulation.runners.plan_jobs`).
 
     Args:
         scenarios: the runs, in order; ``replications`` and ``seed`` override
@@ -123,9 +125,9 @@ def simulate_many(
         builders.append(
             ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
         )
-        runs.append(batch_jobs(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic))
-    run_many_batches(
-        runs,
+        runs.append((scenario, sizes, root_seed, deterministic))
+    run_jobs(
+        plan_jobs(runs, workers=processes),
         workers=processes,
         on_result=lambda run, result: builders[run].add(result),
         progress=progress,
