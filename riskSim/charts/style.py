@@ -10,13 +10,15 @@ random SVG ids). It knows matplotlib and nothing of scenarios or results.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
 import matplotlib.style
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
@@ -34,6 +36,8 @@ __all__ = [
     "new_figure",
     "render",
     "strategy_colour",
+    "strategy_colours",
+    "strategy_shades",
 ]
 
 FIGSIZE = (16.0, 9.0)
@@ -127,6 +131,34 @@ def render(figure: Figure, chart_format: str) -> bytes:
 def strategy_colour(position: int) -> str:
     """The colour of the strategy at ``position`` in the file's order."""
     return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
+
+
+def strategy_colours(names: Iterable[str]) -> dict[str, str]:
+    """Each strategy's colour, from its position among ``names`` (the scenario's order).
+
+    Every chart asks this one function with the scenario's own list, never the
+    order of a ranking or of the files given, so a strategy keeps its colour in
+    every chart of an output and between outputs of the same scenario.
+    """
+    return {name: strategy_colour(position) for position, name in enumerate(names)}
+
+
+def strategy_shades(colour: str, count: int) -> list[str]:
+    """``count`` shades of one strategy's colour, light to dark, for an ordered series.
+
+    A sweep over a grid draws one line per value of its first field; the lines
+    are all the swept strategy, so they share its hue and only grow darker as
+    the value grows, instead of borrowing other strategies' colours.
+    """
+    if count == 1:
+        return [colour]
+    red, green, blue = to_rgb(colour)
+    shades = []
+    for step in np.linspace(0.55, 0.0, count):
+        # Mix with white: step 0.55 is a light tint, 0 the colour itself.
+        mixed = tuple(channel + (1.0 - channel) * step for channel in (red, green, blue))
+        shades.append(to_hex(mixed))
+    return shades
 
 
 class MoneyFormatter(Formatter):
