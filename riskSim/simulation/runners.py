@@ -18,12 +18,13 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 from functools import partial
-from queue import Empty
+from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
 from riskSim.errors import InvalidInputError, RiskSimError
@@ -333,6 +334,9 @@ def run_many_batches(
                 scheduler=scheduler,
                 workers=workers,
                 finished=lambda result, tag=tag: finished(tag, result),
+                heard=None
+                if progress is None
+                else lambda index, share, tag=tag: heard((tag, index), share),
             )
         return
     if workers <= 1 or len(tagged) <= 1:
@@ -360,18 +364,48 @@ def run_many_batches(
                 finished(*result)
 
 
+BatchProgress = Callable[[int, float], None]
+"""Receives (batch index, share of the batch done) while a Dask batch runs."""
+
+
+def _run_on_worker(job: BatchJob, topic: str | None) -> BatchResult:
+    """One batch on a Dask worker; with a ``topic``, its progress goes out as worker events.
+
+    ``Worker.log_event`` sends ``[batch index, share]`` through the scheduler to
+    every client subscribed to ``topic`` (``Client.subscribe_topic``): the Dask
+    counterpart of the pool's progress queue. Progress only observes the
+    batch, so the result is the same with or without a topic.
+    """
+    if topic is None:
+        return _run_one(job)
+    from distributed import get_worker
+
+    worker = get_worker()
+    batch_index = job[1]
+
+    def progress(share: float) -> None:
+        worker.log_event(topic, [batch_index, share])
+
+    return _run_one(job, progress)
+
+
 def _run_on_dask(
     jobs: list[BatchJob],
     *,
     scheduler: str,
     workers: int,
     finished: BatchCallback,
+    heard: BatchProgress | None = None,
 ) -> None:
     """Run the batches on a Dask cluster: the same jobs, keyed by batch index.
 
     Tasks are submitted with ``pure=False`` (never deduplicated by Dask) under a
     key naming the batch, and results are placed by their batch index, never
-    by completion order.
+    by completion order. With ``heard``, every batch reports its share done as
+    a worker event on a topic of this run; the client's event thread only puts
+    them on a queue, which this thread drains every
+    :data:`PROGRESS_POLL_SECONDS` while it waits, so ``heard`` and ``finished``
+    are never called at once.
 
     Raises:
         InvalidInputError: Dask is not installed, or the scheduler cannot be reached.
@@ -380,16 +414,35 @@ def _run_on_dask(
     from distributed import as_completed
 
     run_token = uuid.uuid4().hex[:8]
+    topic = None if heard is None else f"risksim-{run_token}-progress"
+    events: SimpleQueue[tuple[int, float]] = SimpleQueue()
     done = 0
+
+    def drain() -> None:
+        while heard is not None and not events.empty():
+            heard(*events.get())
+
     with _dask_client(scheduler, workers) as client, _quiet_dask():
+        if topic is not None:
+            client.subscribe_topic(topic, lambda event: events.put(tuple(event[1])))
         futures = [
-            client.submit(_run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}")
+            client.submit(
+                _run_on_worker, job, topic, pure=False, key=f"risksim-{run_token}-batch-{job[1]}"
+            )
             for job in jobs
         ]
         try:
-            for future in as_completed(futures):
-                finished(future.result())
-                done += 1
+            pending = as_completed(futures)
+            while not pending.is_empty():
+                ready = pending.next_batch(block=heard is None)
+                drain()
+                for future in ready:
+                    finished(future.result())
+                    done += 1
+                if not ready:
+                    time.sleep(PROGRESS_POLL_SECONDS)
+            if topic is not None:
+                client.unsubscribe_topic(topic)
         except (OSError, TimeoutError, CancelledError) as error:
             raise ClusterError(
                 f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
