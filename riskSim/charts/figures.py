@@ -37,6 +37,7 @@ from riskSim.charts.style import (
     chart_style,
     money_axis,
     new_figure,
+    percent_axis,
     strategy_colours,
 )
 from riskSim.results.onsets import ShockOnset, shock_onsets
@@ -518,7 +519,10 @@ def loss_distribution(results: SimulationResults) -> Figure:
                 edgecolor="white",
                 linewidth=0.5,
             )
-            axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            # Ticks on 1-2-5 steps, labelled with the decimals they need: whole
+            # percents cut 2.5% to "2%" between "0%" and "5%".
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
+            axes.yaxis.set_major_formatter(percent_axis())
             axes.axvline(risk["var95"], color="#222222", linestyle="--", linewidth=2.2)
             axes.axvline(risk["cvar95"], color=SHOCK, linestyle="-", linewidth=2.6)
             transform = axes.get_xaxis_transform()

@@ -34,6 +34,7 @@ __all__ = [
     "chart_style",
     "money_axis",
     "new_figure",
+    "percent_axis",
     "render",
     "strategy_colour",
     "strategy_colours",
@@ -182,6 +183,40 @@ class MoneyFormatter(Formatter):
     def __call__(self, value: float, position: int | None = None) -> str:
         """The label of the tick at ``value``."""
         return short_money(float(value), self.currency, digits=self.digits)
+
+
+class PercentAxisFormatter(Formatter):
+    """Shares as percents with the fewest decimals that label every tick of the axis exactly.
+
+    Whole percents alone print a tick at 2.5% as "2%" between "0%" and "5%";
+    a fixed decimal prints "5.0%" where "5%" says it. Like
+    :class:`MoneyFormatter`, it looks at every tick before labelling one.
+    """
+
+    def __init__(self) -> None:
+        self.decimals = 0
+
+    def set_locs(self, locs: Any) -> None:
+        """Remember how many decimals the axis's ticks need (at most three)."""
+        super().set_locs(locs)
+        percents = [float(loc) * 100 for loc in locs]
+        self.decimals = next(
+            (
+                decimals
+                for decimals in range(3)
+                if all(abs(value - round(value, decimals)) < 1e-9 for value in percents)
+            ),
+            3,
+        )
+
+    def __call__(self, value: float, position: int | None = None) -> str:
+        """The label of the tick at ``value`` (a share: 0.025 is "2.5%")."""
+        return f"{float(value) * 100:.{self.decimals}f}%"
+
+
+def percent_axis() -> PercentAxisFormatter:
+    """Tick labels for shares in percent (an axis owns its formatter)."""
+    return PercentAxisFormatter()
 
 
 def money_axis(currency: str | None = None) -> MoneyFormatter:

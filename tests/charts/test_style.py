@@ -158,3 +158,15 @@ def test_compare_colours_do_not_depend_on_the_order_files_are_given(
     drawn = drawn_colours(compare_bars(comparison), list(THREE))
     # leave and stay both come first in a file; the tie goes by name
     assert drawn == {"leave": {"#4b2991"}, "stay": {"#a0265a"}, "halve": {"#6b7a00"}}
+
+
+def test_percent_ticks_carry_the_decimals_they_need_and_no_more() -> None:
+    from riskSim.charts.style import percent_axis
+
+    formatter = percent_axis()
+    formatter.set_locs([0.0, 0.025, 0.05])
+    assert [formatter(value) for value in (0.0, 0.025, 0.05)] == ["0.0%", "2.5%", "5.0%"]
+    formatter.set_locs([0.0, 0.05, 0.1])
+    assert [formatter(value) for value in (0.0, 0.05, 0.1)] == ["0%", "5%", "10%"]
+    formatter.set_locs([0.0, 0.005, 0.0125])
+    assert formatter(0.0125) == "1.25%"
