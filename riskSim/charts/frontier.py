@@ -237,7 +237,8 @@ def sweep_panels(result: SweepResult) -> Figure:
                 ],
                 loc="center",
             )
-        figure.suptitle(f"{result.scenario.display_title()}: sweep of {', '.join(result.paths)}")
+        # two lines: a long title and two dotted paths overflow a 16-inch figure on one
+        figure.suptitle(f"{result.scenario.display_title()}\nsweep of {', '.join(result.paths)}")
         figure.text(
             0.99, 0.01, _subtitle(result), ha="right", va="bottom", fontsize=12, color="#555555"
         )

@@ -135,6 +135,9 @@ def test_a_sweep_draws_its_strategy_in_the_colour_of_its_run_charts(tmp_path: Pa
     )
     for figure in (frontier(line), sweep_panels(line)):
         assert {_colour(drawn) for drawn in figure.axes[0].lines} == {"#a0265a"}
+    assert sweep_panels(line).get_suptitle() == (
+        "Social charges $5 per post, then $9\nsweep of shocks.0.fee"
+    )
     grid = run_sweep(
         path,
         strategy="leave",
