@@ -91,7 +91,7 @@ def simulate_batch(
     """Every strategy of ``scenario`` in the shocked and the calm world, for one batch.
 
     ``progress`` hears the share of the batch's work done (simulated days over
-    every world it plays), so a bar can move within a batch of 2,000.
+    every world it plays), so a bar can move within a batch of 2,500.
     """
     return simulate_batches(
         [scenario],

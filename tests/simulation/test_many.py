@@ -21,7 +21,7 @@ def scenarios() -> list[riskSim.Scenario]:
     return [
         build(
             name=f"fee-{fee}",
-            replications=2500,  # two batches, the second a partial one
+            replications=3000,  # two batches, the second a partial one
             shocks=[{"type": "pay_per_post", "channel": "social", "at": 3, "fee": fee}],
         )
         for fee in fees
@@ -37,8 +37,8 @@ def test_every_run_equals_its_own_simulation_whatever_the_workers(scenarios) -> 
 
 def test_progress_counts_every_replication_of_every_run(scenarios) -> None:
     seen: list[tuple[int, int]] = []
-    simulate_many(scenarios, replications=2500, workers=2, progress=lambda d, t: seen.append((d, t)))
-    assert seen[0] == (0, 7500) and seen[-1] == (7500, 7500)
+    simulate_many(scenarios, replications=3000, workers=2, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 9000) and seen[-1] == (9000, 9000)
     done = [count for count, _ in seen]
     assert done == sorted(done) and len(set(done)) == len(done)  # forward, never repeated
 

@@ -35,7 +35,7 @@ __all__ = ["ChannelSeries", "WorldRecord", "WorldState", "post_times", "simulate
 
 SPLIT_PRIORITY = -1
 PROGRESS_MARKS = 20
-"""Times per world at which ``progress`` hears how far it is (a batch of 2,000
+"""Times per world at which ``progress`` hears how far it is (a batch of 2,500
 replications reports at least every 100 replications' worth of work)."""
 WorldProgress = Callable[[float], None]
 """Hears the share (0 to 1) of a world's days simulated."""
