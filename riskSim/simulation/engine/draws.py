@@ -43,12 +43,49 @@ its audience, its engagement, buyers, revenue and new followers are one call.
 
 from __future__ import annotations
 
+import importlib.abc
 import math
+import sys
 
 import numpy as np
 from numba import njit
 
 __all__ = ["binomial", "capture", "engage", "poisson", "post", "settle"]
+
+
+class _RefuseScipyLinalg(importlib.abc.MetaPathFinder):
+    """An import hook that makes ``import scipy.linalg...`` fail, while it is installed."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "scipy.linalg" or name.startswith("scipy.linalg."):
+            raise ImportError(f"{name} is not imported while numba's registries load")
+        return None
+
+
+def _load_array_math_without_blas() -> None:
+    """Import numba's array-math registry now, with its BLAS check failing at once.
+
+    On its first compile or cache load in a process numba imports its
+    registries, and ``numba.np.arraymath`` checks for a BLAS by importing
+    ``scipy.linalg`` (installed for calibrate and optimize): half a second,
+    paid by every pool worker and every small run, only so that ``np.dot`` and
+    the like can compile. These kernels do no linear algebra, so the check is
+    left to fail; scipy itself imports normally afterwards. Nothing changes
+    where numba or scipy.linalg was loaded before.
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    refuse = _RefuseScipyLinalg()
+    sys.meta_path.insert(0, refuse)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    except ImportError:  # pragma: no cover - a numba without this module: nothing to spare
+        pass
+    finally:
+        sys.meta_path.remove(refuse)
+
+
+_load_array_math_without_blas()
 
 BINOMIAL_GRID_MEAN = 0.25
 """Mean of a binomial remainder at most: the grid's width times ``p``."""
