@@ -172,8 +172,13 @@ def test_run_writes_five_png_charts_and_both_reports(scenarios, tmp_path: Path) 
     assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 5
 
 
-def test_says_which_scenario_runs_and_how_many_are_left(scenarios, tmp_path: Path) -> None:
-    result = charts(scenarios, "--out", tmp_path / "announced")
+def test_says_what_runs_which_scenario_is_drawn_and_how_many_are_left(
+    scenarios, tmp_path: Path
+) -> None:
+    result = charts(scenarios, "--out", tmp_path / "announced", "--workers", 2)
     assert result.exit_code == 0, result.output
-    assert "[1/2] simulating first (40 replications); 1 left after it" in result.stderr
-    assert "[2/2] simulating second (30 replications); 0 left after it" in result.stderr
+    assert result.stderr.splitlines() == [
+        "simulating 2 scenarios together (70 replications)",
+        "[1/2] charts of first drawn; 1 left",
+        "[2/2] charts of second drawn; 0 left",
+    ]
