@@ -162,6 +162,8 @@ def draw_references(
         drawn: called with (scenario, runs drawn, runs in all) as each run's
             files are ready, in the runs' order.
     """
+    import riskSim.charts  # noqa: F401 - loaded once here, so forked workers start with it
+
     processes = default_workers() if workers is None else workers
 
     def heard(position: int, _files: Files) -> None:

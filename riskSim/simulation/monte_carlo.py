@@ -159,7 +159,9 @@ def simulate_split(
     its own on the one pool, and the groups are joined back
     (:func:`~riskSim.results.records.join_strategies`). A strategy's numbers
     never depend on the strategies beside it, so each result is exactly
-    ``simulate(scenario, ...)``'s, byte for byte, whatever the workers.
+    ``simulate(scenario, ...)``'s, byte for byte, whatever the workers. On
+    Dask (``scheduler``), which runs one run's batches after another's, the
+    strategies are not split.
 
     Args:
         scenarios: the runs, in order (as :func:`simulate_many`).
@@ -181,8 +183,9 @@ def simulate_split(
     ]
     valid = processes >= 1 and all(count >= 1 and root >= 0 for _, count, root in settings)
     batches = sum(len(batch_sizes(count)) for _, count, _ in settings)
-    parts = -(-processes // batches) if valid and batches else 1
-    if parts <= 1:  # enough batches (or invalid settings, which simulate_many reports)
+    parts = -(-processes // batches) if valid and batches and scheduler is None else 1
+    # enough batches, Dask, or invalid settings (which simulate_many reports): no split
+    if parts <= 1:
         return simulate_many(
             scenarios,
             replications=replications,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from riskSim.errors import InvalidInputError
 from riskSim.outputs import regenerate as module
-from riskSim.outputs.regenerate import regenerate
+from riskSim.outputs.regenerate import load_scenarios, regenerate, scenario_files
 from riskSim.simulation import monte_carlo
 from tests.conftest import tiny_data
 
@@ -64,3 +65,19 @@ def test_scenarios_are_simulated_on_one_pool_and_drawn_in_parallel(
     assert simulated[0] == ["first", "second"] and len(simulated) == 2
     assert drawing == [(1, ["first", "second"]), (2, ["first", "second"])]
     assert heard == [("first", 1, 2), ("second", 2, 2)] * 2
+
+
+def test_scenarios_that_fit_alone_but_not_together_are_refused_before_any_run(
+    two_scenarios, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenarios = load_scenarios(scenario_files([two_scenarios]))
+    needs = [
+        monte_carlo.run_bytes(scenario, scenario.replications, scenario.horizon_days, 1)
+        for scenario in scenarios
+    ]
+    available = max(needs) / 0.8 * 1.01  # each fits on its own
+    assert sum(needs) > 0.8 * available
+    monkeypatch.setattr(monte_carlo, "available_memory", lambda: available)
+    monkeypatch.setattr(monte_carlo, "run_many_batches", pytest.fail)
+    with pytest.raises(InvalidInputError, match="the 2 runs of this study need"):
+        regenerate([two_scenarios], workers=1)
