@@ -15,6 +15,10 @@ twice-daily channel, a paid fee and a reach collapse):
   runs and of runs of 100,000 replications (the goal is <= 300 MiB);
 - the scaling of ``riskSim.simulate`` from 1 to 2 workers on the reference:
   efficiency ``rw/s(2) / (2 * rw/s(1))``;
+- a sweep: ``risksim sweep captures.yaml --vary shocks.0.fee=0:30:16
+  --replications 1000`` against ``risksim run`` of the same 1,000
+  replications, whole processes on 2 workers, best of a few each (the goal
+  is at most 4x: the points share one calm world);
 - a small what-if: ``risksim run captures.yaml --replications 1000
   --no-charts`` against the same command on the code of ``BASELINE_COMMIT``
   (the engine before issue 21, extracted once into ``.venv/``), best of a few
@@ -69,12 +73,24 @@ class Counts:
     memory: tuple[int, ...]
     what_if: int
     what_if_runs: int
+    sweep_points: int
 
 
 FULL = Counts(
-    handwritten=100, risksim=10_000, scaling=8000, memory=(100_000,), what_if=1000, what_if_runs=3
+    handwritten=100,
+    risksim=10_000,
+    scaling=8000,
+    memory=(100_000,),
+    what_if=1000,
+    what_if_runs=3,
+    sweep_points=16,
 )
-QUICK = Counts(handwritten=4, risksim=200, scaling=200, memory=(), what_if=50, what_if_runs=1)
+QUICK = Counts(
+    handwritten=4, risksim=200, scaling=200, memory=(), what_if=50, what_if_runs=1, sweep_points=3
+)
+SWEPT_STRATEGY = "capture-everywhere"
+SWEPT_FIELD = "shocks.0.fee"
+"""The sweep timed: a shock's fee (it cannot change the calm world), on ``WHAT_IF``."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +216,36 @@ def time_what_if(replications: int, runs: int) -> tuple[list[float], list[float]
     return new, old
 
 
+def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds of each sweep of ``points`` fees and of each run of the same replications.
+
+    Both are whole ``risksim`` processes on 2 workers, alternated so both meet
+    the same load, each once first, untimed (numba's caches, the page cache).
+    """
+    sweeps, singles = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        def once(command: list[str], index: int) -> float:
+            out = Path(folder) / f"s{index}"
+            start = time.perf_counter()
+            subprocess.run(
+                [str(RISKSIM), *command, "--out", str(out)], capture_output=True, check=True
+            )
+            return time.perf_counter() - start
+
+        common = ["--replications", str(replications), "--workers", "2", "--no-charts", "--quiet"]
+        sweep = [
+            "sweep", str(WHAT_IF), "--strategy", SWEPT_STRATEGY,
+            "--vary", f"{SWEPT_FIELD}=0:30:{points}", *common,
+        ]  # fmt: skip
+        single = ["run", str(WHAT_IF), *common]
+        once(sweep, 0)
+        once(single, 1)
+        for run in range(runs):
+            sweeps.append(once(sweep, 2 + 2 * run))
+            singles.append(once(single, 3 + 2 * run))
+    return sweeps, singles
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables; ``--json`` also prints the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the long RSS runs")
     parser.add_argument("--skip-what-if", action="store_true", help="leave out the small what-if")
+    parser.add_argument("--skip-sweep", action="store_true", help="leave out the sweep")
     args = parser.parse_args(argv)
     counts = QUICK if args.quick else FULL
     began = time.perf_counter()
@@ -242,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     what_if = None
     if not args.skip_what_if:
         what_if = time_what_if(counts.what_if, counts.what_if_runs)
+    swept = None
+    if not args.skip_sweep:
+        swept = time_sweep(counts.what_if, counts.sweep_points, counts.what_if_runs)
 
     print()
     print("Speed (replication-worlds per second, whole processes; rw = one replication of one")
@@ -291,6 +341,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  now:                      {min(new):.2f} s  (runs: "
               + ", ".join(f"{s:.2f}" for s in new) + ")")
         print(f"  now / old: {share:.2f} ({'meets' if share <= 0.55 else 'misses'} the 0.55 goal)")
+    if swept is not None:
+        sweeps, singles = swept
+        times = min(sweeps) / min(singles)
+        print()
+        print(
+            f"Sweep: {counts.sweep_points} values of {SWEPT_FIELD} on {WHAT_IF.name}, "
+            f"{counts.what_if:,} replications a point, 2 workers (best of each)"
+        )
+        print(f"  sweep: {min(sweeps):.2f} s  (runs: "
+              + ", ".join(f"{s:.2f}" for s in sweeps) + ")")
+        print(f"  one run of {counts.what_if:,}: {min(singles):.2f} s  (runs: "
+              + ", ".join(f"{s:.2f}" for s in singles) + ")")
+        print(f"  sweep / run: {times:.2f}x ({'meets' if times <= 4 else 'misses'} the 4x goal)")
     print()
     print(f"bench took {time.perf_counter() - began:.0f} s")
     if args.json:
@@ -303,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             "efficiency": efficiency,
             "max_rss_mib": {f"{name}/{n}": mib for name, n, mib, _ in memory},
             "what_if_seconds": None if what_if is None else {"new": what_if[0], "old": what_if[1]},
+            "sweep_seconds": None if swept is None else {"sweep": swept[0], "run": swept[1]},
         }
         print(json.dumps(figures, indent=2))
     return 0

@@ -14,15 +14,15 @@ world's state at the first moment a shock can make a difference
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from riskSim.results.records import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
-from riskSim.simulation.compile import CompiledStrategy, compile_batch
+from riskSim.simulation.compile import BatchPlan, CompiledStrategy, compile_batch
 from riskSim.simulation.engine.divergence import Divergence, assemble, divergence
 from riskSim.simulation.engine.world import WorldRecord, WorldState, simulate_world
 
-__all__ = ["calm_key", "shocked_key", "simulate_batch"]
+__all__ = ["calm_key", "channels_key", "shocked_key", "simulate_batch", "simulate_batches"]
 
 
 def calm_key(strategy: CompiledStrategy) -> tuple[object, ...]:
@@ -54,6 +54,31 @@ def shocked_key(strategy: CompiledStrategy) -> tuple[object, ...]:
     )
 
 
+def channels_key(plan: BatchPlan) -> tuple[object, ...]:
+    """What a batch's calm worlds depend on besides the strategy: its channels' draws.
+
+    Two plans with the same key (and a strategy with the same :func:`calm_key`)
+    play the same calm world draw for draw: points of a sweep that vary a
+    shock or a response compile to the same key, so they share it.
+    """
+    return (
+        plan.seed,
+        plan.batch_index,
+        plan.size,
+        plan.horizon_days,
+        plan.deterministic,
+        tuple(
+            (
+                channel.name,
+                channel.kind,
+                channel.posts_per_week,
+                tuple((name, values.tobytes()) for name, values in channel.values.items()),
+            )
+            for channel in plan.channels
+        ),
+    )
+
+
 def simulate_batch(
     scenario: Scenario,
     *,
@@ -68,26 +93,58 @@ def simulate_batch(
     ``progress`` hears the share of the batch's work done (simulated days over
     every world it plays), so a bar can move within a batch of 2,000.
     """
-    plan = compile_batch(
-        scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
-    )
-    differences: dict[str, Divergence] = {
-        strategy.name: divergence(plan, strategy) for strategy in plan.strategies
+    return simulate_batches(
+        [scenario],
+        batch_index=batch_index,
+        size=size,
+        seed=seed,
+        deterministic=deterministic,
+        progress=progress,
+    )[0]
+
+
+def simulate_batches(
+    scenarios: Sequence[Scenario],
+    *,
+    batch_index: int,
+    size: int,
+    seed: int,
+    deterministic: bool,
+    progress: Callable[[float], None] | None = None,
+) -> list[BatchResult]:
+    """:func:`simulate_batch` of each scenario, calm worlds played once where they agree.
+
+    A sweep of a shock's fee, onset or size (or of a response) changes only
+    the shocked worlds: every point compiles to the same channels
+    (:func:`channels_key`), so one calm world per cadence serves them all and
+    each point plays (or books) only its shocked world. Each result is
+    exactly what :func:`simulate_batch` of its scenario alone returns.
+    """
+    plans = [
+        compile_batch(
+            scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
+        )
+        for scenario in scenarios
+    ]
+    played = [(point, strategy) for point, plan in enumerate(plans) for strategy in plan.strategies]
+    differences: dict[tuple[int, str], Divergence] = {
+        (point, strategy.name): divergence(plans[point], strategy) for point, strategy in played
     }
-    sharing: dict[tuple[object, ...], list[CompiledStrategy]] = {}
-    for strategy in plan.strategies:
-        sharing.setdefault(calm_key(strategy), []).append(strategy)
-    track = _Tracker(plan.horizon_days, sharing, differences, progress)
+    plan_keys = [channels_key(plan) for plan in plans]
+    sharing: dict[tuple[object, ...], list[tuple[int, CompiledStrategy]]] = {}
+    for point, strategy in played:
+        sharing.setdefault((plan_keys[point], calm_key(strategy)), []).append((point, strategy))
+    track = _Tracker(plans[0].horizon_days, sharing, differences, progress)
     calm: dict[tuple[object, ...], tuple[WorldRecord, dict[float, WorldState]]] = {}
-    for key, strategies in sharing.items():
-        plays = [differences[strategy.name] for strategy in strategies]
-        playing = [difference for difference in plays if difference.plays]
+    for key, members in sharing.items():
+        playing = [differences[(p, s.name)] for p, s in members if differences[(p, s.name)].plays]
         tracked = sorted({channel for difference in playing for channel in difference.channels})
         recorded = sorted({index for difference in playing for index in difference.feeds})
-        splits = tuple(difference.start for difference in playing)
+        splits = tuple(sorted({difference.start for difference in playing}))
+        first_point, first_strategy = members[0]
         calm[key] = simulate_world(
-            plan,
-            strategies[0],
+            plans[first_point],
+            first_strategy,
             shocked=False,
             tracked=tuple(tracked),
             splits=splits,
@@ -95,35 +152,38 @@ def simulate_batch(
             recorded=tuple(recorded),
             progress=track.world(0.0),
         )
-    shocked: dict[tuple[object, ...], WorldRecord] = {}
-    records: dict[tuple[str, str], WorldRecord] = {}
-    for strategy in plan.strategies:
-        calm_record, states = calm[calm_key(strategy)]
-        full_key = shocked_key(strategy)
-        if full_key not in shocked:
-            difference = differences[strategy.name]
-            changed = None
-            if difference.plays:
-                changed, _ = simulate_world(
-                    plan,
-                    strategy,
-                    shocked=True,
-                    start=states.get(difference.start),
-                    channels=difference.channels,
-                    tracked=difference.channels,
-                    skipped=difference.booked,
-                    series_from=calm_record.series[difference.channels[0]].first_day,
-                    feeds={index: calm_record.joins[index] for index in difference.feeds},
-                    progress=track.world(difference.start),
-                )
-            shocked[full_key] = assemble(plan, calm_record, changed, difference)
-        records[(strategy.name, "shocked")] = shocked[full_key]
-        records[(strategy.name, "calm")] = calm_record
+    results = []
+    for point, plan in enumerate(plans):
+        shocked: dict[tuple[object, ...], WorldRecord] = {}
+        records: dict[tuple[str, str], WorldRecord] = {}
+        for strategy in plan.strategies:
+            calm_record, states = calm[(plan_keys[point], calm_key(strategy))]
+            full_key = shocked_key(strategy)
+            if full_key not in shocked:
+                difference = differences[(point, strategy.name)]
+                changed = None
+                if difference.plays:
+                    changed, _ = simulate_world(
+                        plan,
+                        strategy,
+                        shocked=True,
+                        start=states.get(difference.start),
+                        channels=difference.channels,
+                        tracked=difference.channels,
+                        skipped=difference.booked,
+                        series_from=calm_record.series[difference.channels[0]].first_day,
+                        feeds={index: calm_record.joins[index] for index in difference.feeds},
+                        progress=track.world(difference.start),
+                    )
+                shocked[full_key] = assemble(plan, calm_record, changed, difference)
+            records[(strategy.name, "shocked")] = shocked[full_key]
+            records[(strategy.name, "calm")] = calm_record
+        results.append(reduce_batch(plan, records))
     for calm_record, states in calm.values():
-        # only what the shocked worlds needed: freed before the reduction's arrays
+        # only what the shocked worlds needed: freed before the next batch's arrays
         calm_record.series, calm_record.joins = {}, {}
         states.clear()
-    return reduce_batch(plan, records)
+    return results
 
 
 class _Tracker:
@@ -132,18 +192,20 @@ class _Tracker:
     def __init__(
         self,
         horizon: float,
-        sharing: dict[tuple[object, ...], list[CompiledStrategy]],
-        differences: dict[str, Divergence],
+        sharing: dict[tuple[object, ...], list[tuple[int, CompiledStrategy]]],
+        differences: dict[tuple[int, str], Divergence],
         progress: Callable[[float], None] | None,
     ) -> None:
         self.horizon = float(horizon)
         self.progress = progress
         played: dict[tuple[object, ...], float] = {}
-        for strategies in sharing.values():
-            for strategy in strategies:
-                difference = differences[strategy.name]
+        for members in sharing.values():
+            for point, strategy in members:
+                difference = differences[(point, strategy.name)]
                 if difference.plays:
-                    played.setdefault(shocked_key(strategy), self.horizon - difference.start)
+                    played.setdefault(
+                        (point, shocked_key(strategy)), self.horizon - difference.start
+                    )
         self.total = self.horizon * len(sharing) + sum(played.values())
         self.done = 0.0
 

@@ -24,10 +24,10 @@ from riskSim.simulation.compile import compile_batch
 from riskSim.simulation.runners import (
     BATCH_SIZE,
     ProgressCallback,
-    batch_jobs,
     batch_sizes,
     default_workers,
-    run_many_batches,
+    plan_jobs,
+    run_jobs,
 )
 from riskSim.units import DAYS_PER_WEEK
 
@@ -96,7 +96,9 @@ def simulate_many(
 
     Each result is exactly ``simulate(scenario, ...)``'s, byte for byte: a
     scenario's batches keep their seeds and places. Studies of many small
-    runs (a sweep's points, a comparison's scenarios) use every core this way.
+    runs (a sweep's points, a comparison's scenarios) use every core this way,
+    and runs that differ only in shocks or responses (a sweep of a fee) play
+    each calm world once (:func:`riskSim.simulation.runners.plan_jobs`).
 
     Args:
         scenarios: the runs, in order; ``replications`` and ``seed`` override
@@ -128,9 +130,9 @@ def simulate_many(
         builders.append(
             ResultsBuilder(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic)
         )
-        runs.append(batch_jobs(scenario, sizes=sizes, seed=root_seed, deterministic=deterministic))
-    run_many_batches(
-        runs,
+        runs.append((scenario, sizes, root_seed, deterministic))
+    run_jobs(
+        plan_jobs(runs, workers=processes),
         workers=processes,
         on_result=lambda run, result: builders[run].add(result),
         progress=progress,
@@ -159,9 +161,9 @@ def simulate_split(
     its own on the one pool, and the groups are joined back
     (:func:`~riskSim.results.records.join_strategies`). A strategy's numbers
     never depend on the strategies beside it, so each result is exactly
-    ``simulate(scenario, ...)``'s, byte for byte, whatever the workers. On
-    Dask (``scheduler``), which runs one run's batches after another's, the
-    strategies are not split.
+    ``simulate(scenario, ...)``'s, byte for byte, whatever the workers. The
+    groups differ in strategies, so :func:`~riskSim.simulation.runners.plan_jobs`
+    never puts two of them in one job.
 
     Args:
         scenarios: the runs, in order (as :func:`simulate_many`).
@@ -183,9 +185,8 @@ def simulate_split(
     ]
     valid = processes >= 1 and all(count >= 1 and root >= 0 for _, count, root in settings)
     batches = sum(len(batch_sizes(count)) for _, count, _ in settings)
-    parts = -(-processes // batches) if valid and batches and scheduler is None else 1
-    # enough batches, Dask, or invalid settings (which simulate_many reports): no split
-    if parts <= 1:
+    parts = -(-processes // batches) if valid and batches else 1
+    if parts <= 1:  # enough batches, or invalid settings (which simulate_many reports)
         return simulate_many(
             scenarios,
             replications=replications,

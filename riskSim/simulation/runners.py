@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import logging
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import partial
 from queue import Empty
 from typing import Any, Protocol
@@ -29,7 +31,7 @@ from typing import Any, Protocol
 from riskSim.errors import InvalidInputError, RiskSimError
 from riskSim.results.records import BatchResult
 from riskSim.scenario import Scenario
-from riskSim.simulation.batch import simulate_batch
+from riskSim.simulation.batch import simulate_batches
 
 __all__ = [
     "BATCH_SIZE",
@@ -43,10 +45,10 @@ __all__ = [
     "default_workers",
     "BatchJob",
     "OrderedMap",
-    "batch_jobs",
+    "calm_signature",
     "ordered_map",
-    "run_batches",
-    "run_many_batches",
+    "plan_jobs",
+    "run_jobs",
 ]
 
 PR_SET_PDEATHSIG = 1
@@ -228,150 +230,172 @@ def ordered_map(workers: int, *, scheduler: str | None = None) -> Iterator[Order
         yield _mapper(lambda function, items: pool.imap(function, items, chunksize=1))
 
 
-BatchJob = tuple[Scenario, int, int, int, bool]
-"""What one batch needs: (scenario, batch index, size, root seed, expected-value mode)."""
+@dataclass(frozen=True)
+class BatchJob:
+    """One job of a pool: batch ``batch_index`` of one run, or of several that share calm worlds.
+
+    Attributes:
+        scenarios: what the batch simulates, one per run it serves.
+        runs: the index of each scenario's run (where its result goes).
+        batch_index, size, seed, deterministic: the batch, the same for every run.
+    """
+
+    scenarios: tuple[Scenario, ...]
+    runs: tuple[int, ...]
+    batch_index: int
+    size: int
+    seed: int
+    deterministic: bool
+
+    @property
+    def replications(self) -> int:
+        """Replications simulated, over every run the job serves."""
+        return self.size * len(self.scenarios)
 
 
-def _run_one(job: BatchJob, progress: Callable[[float], None] | None = None) -> BatchResult:
-    scenario, batch_index, size, seed, deterministic = job
-    return simulate_batch(
-        scenario,
-        batch_index=batch_index,
-        size=size,
-        seed=seed,
-        deterministic=deterministic,
+def _run_one(
+    job: BatchJob, progress: Callable[[float], None] | None = None
+) -> list[tuple[int, BatchResult]]:
+    """The job's results, each with the run it belongs to."""
+    results = simulate_batches(
+        job.scenarios,
+        batch_index=job.batch_index,
+        size=job.size,
+        seed=job.seed,
+        deterministic=job.deterministic,
         progress=progress,
     )
+    return list(zip(job.runs, results, strict=True))
 
 
-def _run_tagged(tagged: tuple[int, BatchJob]) -> tuple[int, BatchResult]:
-    """One batch of run ``tag``: the tag travels with the result back to its run.
+def _run_tagged(tagged: tuple[int, BatchJob]) -> tuple[int, list[tuple[int, BatchResult]]]:
+    """Job ``tag``: the tag travels with the results back to the parent.
 
-    In a pool worker set up with a progress queue, the batch posts its share
-    of work done there, keyed by (run, batch).
+    In a pool worker set up with a progress queue, the job posts its share of
+    work done there, keyed by its tag.
     """
     tag, job = tagged
     progress = None
     if _progress_queue is not None:
-        queue, key = _progress_queue, (tag, job[1])
+        queue = _progress_queue
 
         def progress(share: float) -> None:
-            queue.put((key, share))
+            queue.put((tag, share))
 
     return tag, _run_one(job, progress)
 
 
-def batch_jobs(
-    scenario: Scenario, *, sizes: Sequence[int], seed: int, deterministic: bool
-) -> list[BatchJob]:
-    """The batches of one run, in batch order."""
-    return [(scenario, index, size, seed, deterministic) for index, size in enumerate(sizes)]
+def calm_signature(scenario: Scenario) -> str:
+    """Everything of a scenario its calm worlds can depend on: all but shocks and responses.
 
-
-def run_batches(
-    scenario: Scenario,
-    *,
-    sizes: Sequence[int],
-    seed: int,
-    deterministic: bool,
-    workers: int,
-    on_result: BatchCallback,
-    progress: ProgressCallback | None = None,
-    scheduler: str | None = None,
-) -> None:
-    """Run every batch, handing each result to ``on_result`` as it arrives.
-
-    On an interrupt the worker processes are terminated at once (the pool's
-    context exit), so Ctrl-C stops a run within a moment.
-
-    Args:
-        scenario: what every batch simulates.
-        sizes: replications per batch, in batch order.
-        seed: root seed; batch ``i`` uses spawn child ``i``.
-        deterministic: expected-value mode.
-        workers: processes (or, with ``scheduler='local'``, Dask workers).
-        on_result: receives each batch's result as it arrives.
-        progress: called with (replications done, replications in all), also
-            within batches (on Dask, as batches finish).
-        scheduler: a Dask scheduler address, or 'local' for a LocalCluster.
+    Runs with the same signature, seed and batches compile to the same
+    channels (:func:`riskSim.simulation.batch.channels_key` checks it again,
+    batch by batch), so their batches can go to one job that plays each calm
+    world once.
     """
-    jobs = batch_jobs(scenario, sizes=sizes, seed=seed, deterministic=deterministic)
-    run_many_batches(
-        [jobs],
-        workers=workers,
-        on_result=lambda _run, result: on_result(result),
-        progress=progress,
-        scheduler=scheduler,
-    )
+    data = scenario.model_dump(mode="json", exclude={"shocks", "name", "description"})
+    for strategy in data.get("strategies", {}).values():
+        strategy.pop("responses", None)
+    return json.dumps(data, sort_keys=True, default=str)
 
 
-def run_many_batches(
-    runs: Sequence[Sequence[BatchJob]],
+def plan_jobs(
+    runs: Sequence[tuple[Scenario, Sequence[int], int, bool]], *, workers: int
+) -> list[BatchJob]:
+    """The jobs of several runs: (scenario, batch sizes, seed, expected-value mode) each.
+
+    Runs that can share calm worlds (same :func:`calm_signature`, seed and
+    batches) go to common jobs, batch by batch, split into just enough jobs
+    to keep ``workers`` busy: a 16-point sweep of a fee at 1,000 replications
+    on 2 workers is 2 jobs of 8 points, each playing one calm world. The jobs
+    are a function of the runs and ``workers`` only; which job plays a
+    replication never changes its numbers.
+    """
+    families: dict[tuple[object, ...], list[int]] = {}
+    for index, (scenario, sizes, seed, deterministic) in enumerate(runs):
+        key = (calm_signature(scenario), tuple(sizes), seed, deterministic)
+        families.setdefault(key, []).append(index)
+    jobs: list[BatchJob] = []
+    for (_, sizes, seed, deterministic), members in families.items():
+        chunks = min(len(members), max(1, -(-workers // len(sizes))))
+        for batch_index, size in enumerate(sizes):
+            for chunk in range(chunks):
+                low, high = chunk * len(members) // chunks, (chunk + 1) * len(members) // chunks
+                part = members[low:high]
+                jobs.append(
+                    BatchJob(
+                        scenarios=tuple(runs[run][0] for run in part),
+                        runs=tuple(part),
+                        batch_index=batch_index,
+                        size=size,
+                        seed=seed,
+                        deterministic=deterministic,
+                    )
+                )
+    jobs.sort(key=lambda job: (job.batch_index, job.runs[0]))
+    return jobs
+
+
+def run_jobs(
+    jobs: Sequence[BatchJob],
     *,
     workers: int,
     on_result: Callable[[int, BatchResult], None],
     progress: ProgressCallback | None = None,
     scheduler: str | None = None,
 ) -> None:
-    """Run the batches of several runs on one pool, so small runs fill every core.
+    """Run every job on one pool (or cluster), so small runs fill every core.
 
     A study of many small runs (a sweep's points, a comparison's scenarios) has
     one batch per run: run one after another, they would use one core. Here
-    every batch of every run is one job of the same pool, and each result goes
-    back to its run (``on_result(run index, result)``), placed there by its
-    batch index, so the bytes never depend on the workers or the order.
+    every batch of every run is (part of) one job of the same pool, and each
+    result goes back to its run (``on_result(run index, result)``), placed
+    there by its batch index, so the bytes never depend on the workers or the order.
 
     Args:
-        runs: per run, its batches (see :func:`batch_jobs`).
+        jobs: see :func:`plan_jobs`.
         workers: processes (or, with ``scheduler='local'``, Dask workers).
         on_result: receives each batch's run index and result as they arrive.
         progress: called with (replications done, replications in all), also
-            within batches (on Dask, as batches finish).
-        scheduler: a Dask address or 'local': each run's batches go to the
-            cluster in turn.
+            within jobs (on Dask, as jobs finish).
+        scheduler: a Dask address or 'local'.
     """
-    tagged = [(tag, job) for tag, jobs in enumerate(runs) for job in jobs]
-    sizes = {(tag, job[1]): job[2] for tag, job in tagged}
-    total = sum(sizes.values())
-    shares = dict.fromkeys(sizes, 0.0)
-    finished_batches: set[tuple[int, int]] = set()
+    weights = [job.replications for job in jobs]
+    total = sum(weights)
+    shares = [0.0] * len(jobs)
+    finished_jobs: set[int] = set()
     reported = -1
 
     def report() -> None:
         nonlocal reported
         if progress is None:
             return
-        done = int(sum(shares[key] * size for key, size in sizes.items()))
+        done = int(sum(share * weight for share, weight in zip(shares, weights, strict=True)))
         if done != reported:
             reported = done
             progress(done, total)
 
-    def heard(key: tuple[int, int], share: float) -> None:
-        if key not in finished_batches:
-            shares[key] = max(shares[key], share)
+    def heard(tag: int, share: float) -> None:
+        if tag not in finished_jobs:
+            shares[tag] = max(shares[tag], share)
             report()
 
-    def finished(tag: int, result: BatchResult) -> None:
-        on_result(tag, result)
-        key = (tag, result.batch_index)
-        finished_batches.add(key)
-        shares[key] = 1.0
+    def finished(tag: int, results: list[tuple[int, BatchResult]]) -> None:
+        for run, result in results:
+            on_result(run, result)
+        finished_jobs.add(tag)
+        shares[tag] = 1.0
         report()
 
     report()
+    tagged = list(enumerate(jobs))
     if scheduler is not None:
         scheduler = check_scheduler(scheduler)
-        for tag, jobs in enumerate(runs):
-            _run_on_dask(
-                list(jobs),
-                scheduler=scheduler,
-                workers=workers,
-                finished=lambda result, tag=tag: finished(tag, result),
-            )
+        _run_on_dask(tagged, scheduler=scheduler, workers=workers, finished=finished)
         return
     if workers <= 1 or len(tagged) <= 1:
         for tag, job in tagged:
-            listen = None if progress is None else partial(heard, (tag, job[1]))
+            listen = None if progress is None else partial(heard, tag)
             finished(tag, _run_one(job, listen))
         return
     context = _pool_context()
@@ -380,7 +404,7 @@ def run_many_batches(
         min(workers, len(tagged)), initializer=_start_worker, initargs=(os.getpid(), queue)
     ) as pool:
         results = pool.imap_unordered(_run_tagged, tagged)
-        while len(finished_batches) < len(tagged):
+        while len(finished_jobs) < len(tagged):
             try:
                 result = results.next(timeout=PROGRESS_POLL_SECONDS if queue else None)
             except multiprocessing.TimeoutError:
@@ -395,16 +419,16 @@ def run_many_batches(
 
 
 def _run_on_dask(
-    jobs: list[BatchJob],
+    tagged: list[tuple[int, BatchJob]],
     *,
     scheduler: str,
     workers: int,
-    finished: BatchCallback,
+    finished: Callable[[int, list[tuple[int, BatchResult]]], None],
 ) -> None:
-    """Run the batches on a Dask cluster: the same jobs, keyed by batch index.
+    """Run the jobs on a Dask cluster: the same jobs, results placed by run and batch.
 
     Tasks are submitted with ``pure=False`` (never deduplicated by Dask) under a
-    key naming the batch, and results are placed by their batch index, never
+    key naming the job, and results are placed by their batch index, never
     by completion order.
 
     Raises:
@@ -417,17 +441,17 @@ def _run_on_dask(
     done = 0
     with _dask_client(scheduler, workers) as client, _quiet_dask():
         futures = [
-            client.submit(_run_one, job, pure=False, key=f"risksim-{run_token}-batch-{job[1]}")
-            for job in jobs
+            client.submit(_run_tagged, item, pure=False, key=f"risksim-{run_token}-job-{item[0]}")
+            for item in tagged
         ]
         try:
             for future in as_completed(futures):
-                finished(future.result())
+                finished(*future.result())
                 done += 1
         except (OSError, TimeoutError, CancelledError) as error:
             raise ClusterError(
-                f"lost the Dask scheduler at {scheduler} after {done} of {len(jobs)} "
-                f"batches ({type(error).__name__}); nothing was written, earlier outputs "
+                f"lost the Dask scheduler at {scheduler} after {done} of {len(tagged)} "
+                f"jobs ({type(error).__name__}); nothing was written, earlier outputs "
                 "are intact"
             ) from None
 

@@ -29,11 +29,11 @@ def test_scenarios_are_simulated_on_one_pool_and_drawn_in_parallel(
     two_scenarios, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     simulated: list[list[str]] = []
-    real_runner = monte_carlo.run_many_batches
+    real_runner = monte_carlo.run_jobs
 
-    def runner_spy(runs, **options):
-        simulated.append([jobs[0][0].name for jobs in runs])
-        return real_runner(runs, **options)
+    def runner_spy(jobs, **options):
+        simulated.append([run.name for job in jobs for run in job.scenarios])
+        return real_runner(jobs, **options)
 
     drawing: list[tuple[int, list[str]]] = []
     real_map = module.ordered_map
@@ -48,7 +48,7 @@ def test_scenarios_are_simulated_on_one_pool_and_drawn_in_parallel(
 
             yield spied
 
-    monkeypatch.setattr(monte_carlo, "run_many_batches", runner_spy)
+    monkeypatch.setattr(monte_carlo, "run_jobs", runner_spy)
     monkeypatch.setattr(module, "ordered_map", map_spy)
     heard: list[tuple[str, int, int]] = []
     files = {
@@ -78,6 +78,6 @@ def test_scenarios_that_fit_alone_but_not_together_are_refused_before_any_run(
     available = max(needs) / 0.8 * 1.01  # each fits on its own
     assert sum(needs) > 0.8 * available
     monkeypatch.setattr(monte_carlo, "available_memory", lambda: available)
-    monkeypatch.setattr(monte_carlo, "run_many_batches", pytest.fail)
+    monkeypatch.setattr(monte_carlo, "run_jobs", pytest.fail)
     with pytest.raises(InvalidInputError, match="the 2 runs of this study need"):
         regenerate([two_scenarios], workers=1)

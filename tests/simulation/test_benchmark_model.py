@@ -152,3 +152,4 @@ def test_bench_quick_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     assert "smallest ratio" in printed
     assert "efficiency" in printed
     assert "max RSS" in printed
+    assert "sweep / run: " in printed

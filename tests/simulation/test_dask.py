@@ -159,13 +159,13 @@ def test_a_scheduler_lost_mid_run_is_one_error(scheduler) -> None:
     )
     got: list[int] = []
 
-    def kill_after_first(result) -> None:
-        got.append(result.batch_index)
+    def kill_after_first(tag, results) -> None:
+        got.append(results[0][1].batch_index)
         process.kill()
 
     try:
         scenario = build(horizon_days=28)
-        jobs = [(scenario, index, 20, 1, False) for index in range(50)]
+        jobs = list(enumerate(runners.plan_jobs([(scenario, [20] * 50, 1, False)], workers=1)))
         with pytest.raises(runners.ClusterError) as raised:
             runners._run_on_dask(jobs, scheduler=address, workers=1, finished=kill_after_first)
     finally:
@@ -202,12 +202,11 @@ def test_local_cluster_serves_no_dashboard() -> None:
             pytest.skip("something else listens on 8787")
     seen: list[int] = []
 
-    def probe_dashboard(result) -> None:
+    def probe_dashboard(tag, results) -> None:
         with socket.socket() as probe:
             seen.append(probe.connect_ex(("127.0.0.1", 8787)))
 
     scenario = build()
-    runners._run_on_dask(
-        [(scenario, 0, 5, 1, False)], scheduler="local", workers=1, finished=probe_dashboard
-    )
+    jobs = list(enumerate(runners.plan_jobs([(scenario, [5], 1, False)], workers=1)))
+    runners._run_on_dask(jobs, scheduler="local", workers=1, finished=probe_dashboard)
     assert seen and seen[0] != 0  # refused: nothing listens on the dashboard's port

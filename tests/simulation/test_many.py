@@ -8,7 +8,7 @@ import pytest
 
 import riskSim
 from riskSim.results.records import join_strategies
-from riskSim.simulation import monte_carlo, simulate_many, simulate_split
+from riskSim.simulation import monte_carlo, runners, simulate_many, simulate_split
 from tests.conftest import build, tiny_data
 
 
@@ -84,15 +84,15 @@ def many_strategies() -> riskSim.Scenario:
 
 @pytest.fixture
 def submitted(monkeypatch: pytest.MonkeyPatch) -> list[list[list[str]]]:
-    """Per call of the pool runner, the strategies of each run it was given."""
+    """Per call of the pool runner, the strategies of each run its jobs simulate."""
     calls: list[list[list[str]]] = []
-    real = monte_carlo.run_many_batches
+    real = monte_carlo.run_jobs
 
-    def spy(runs, **options):
-        calls.append([list(jobs[0][0].strategies) for jobs in runs])
-        return real(runs, **options)
+    def spy(jobs, **options):
+        calls.append([list(run.strategies) for job in jobs for run in job.scenarios])
+        return real(jobs, **options)
 
-    monkeypatch.setattr(monte_carlo, "run_many_batches", spy)
+    monkeypatch.setattr(monte_carlo, "run_jobs", spy)
     return calls
 
 
@@ -141,3 +141,50 @@ def test_groups_that_do_not_make_the_scenario_are_refused(many_strategies) -> No
     other_seed = simulate_split([parts[1].scenario], seed=99, workers=1)[0]
     with pytest.raises(ValueError, match="share seed"):
         join_strategies([parts[0], other_seed], scenario=many_strategies, input_order=order)
+
+
+def test_runs_that_differ_only_in_shocks_play_each_calm_world_once(scenarios, monkeypatch) -> None:
+    import riskSim.simulation.batch as batch
+
+    played: list[bool] = []
+    simulate_world = batch.simulate_world
+
+    def counting(plan, strategy, *, shocked, **options):
+        played.append(shocked)
+        return simulate_world(plan, strategy, shocked=shocked, **options)
+
+    monkeypatch.setattr(batch, "simulate_world", counting)
+    simulate_many(scenarios, workers=1)
+    # 3 fees x 2 batches: one calm world a batch; a fee the strategy pays is booked, not played
+    assert played == [False, False]
+
+
+def test_onsets_varied_across_points_each_resume_from_the_shared_calm_world() -> None:
+    points = [
+        build(
+            replications=300,
+            shocks=[{"type": "reach_collapse", "channel": "social", "at": day, "factor": 0.2}],
+        )
+        for day in (2, 9, 20)
+    ]
+    alone = [summary_bytes(riskSim.simulate(point, workers=1)) for point in points]
+    assert [summary_bytes(results) for results in simulate_many(points, workers=1)] == alone
+    assert len(set(alone)) == 3  # the onsets matter: not one result three times
+
+
+def test_jobs_share_calm_worlds_only_where_nothing_but_shocks_differs() -> None:
+    fee_points = [
+        build(shocks=[{"type": "pay_per_post", "channel": "social", "at": 3, "fee": fee}])
+        for fee in range(16)
+    ]
+    runs = [(point, [1000], 7, False) for point in fee_points]
+    jobs = runners.plan_jobs(runs, workers=2)
+    assert [job.runs for job in jobs] == [tuple(range(8)), tuple(range(8, 16))]
+    audiences = [
+        build(channels={"social": {**build().channels["social"].model_dump(), "audience": 1000 + n}})
+        for n in range(3)
+    ]
+    jobs = runners.plan_jobs([(point, [1000], 7, False) for point in audiences], workers=2)
+    assert [job.runs for job in jobs] == [(0,), (1,), (2,)]  # a channel's field: no sharing
+    many_batches = runners.plan_jobs([(point, [2000] * 4, 7, False) for point in fee_points[:3]], workers=2)
+    assert [(job.batch_index, job.runs) for job in many_batches] == [(b, (0, 1, 2)) for b in range(4)]

@@ -154,15 +154,16 @@ def test_team_order_changes_nothing(scenario, team_file, tmp_path):
 
 @pytest.fixture
 def submitted(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, list[str]]]]:
-    """Per call of the pool runner, each run it was given: (horizon, strategies)."""
+    """Per call of the pool runner, each run its jobs simulate: (horizon, strategies)."""
     calls: list[list[tuple[int, list[str]]]] = []
-    real = monte_carlo.run_many_batches
+    real = monte_carlo.run_jobs
 
-    def spy(runs, **options):
-        calls.append([(jobs[0][0].horizon_days, list(jobs[0][0].strategies)) for jobs in runs])
-        return real(runs, **options)
+    def spy(jobs, **options):
+        runs = [run for job in jobs for run in job.scenarios]
+        calls.append([(run.horizon_days, list(run.strategies)) for run in runs])
+        return real(jobs, **options)
 
-    monkeypatch.setattr(monte_carlo, "run_many_batches", spy)
+    monkeypatch.setattr(monte_carlo, "run_jobs", spy)
     return calls
 
 
