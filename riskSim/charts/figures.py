@@ -37,7 +37,8 @@ from riskSim.charts.style import (
     chart_style,
     money_axis,
     new_figure,
-    strategy_colour,
+    percent_axis,
+    strategy_colours,
 )
 from riskSim.results.onsets import ShockOnset, shock_onsets
 from riskSim.units import DAYS_PER_WEEK
@@ -229,6 +230,7 @@ def revenue_fan(results: SimulationResults) -> Figure:
     x = _week_midpoints(weeks)[window - 1 :]
     onsets = shock_onsets(results)
     names = list(results.strategies)
+    colours = strategy_colours(results.scenario.strategies)
     hidden_median = False
     with chart_style():
         figure = new_figure()
@@ -240,7 +242,7 @@ def revenue_fan(results: SimulationResults) -> Figure:
             result = results.strategies[name]
             calm = _fan(result.calm, weeks, window)
             shocked = _fan(result.shocked, weeks, window)
-            colour = strategy_colour(position)
+            colour = colours[name]
             axes.fill_between(x, calm[0], calm[2], color=CALM, alpha=0.2, linewidth=0)
             axes.plot(x, calm[3], color=CALM, linestyle="--", linewidth=MEAN_WIDTH)
             axes.fill_between(x, shocked[0], shocked[2], color=colour, alpha=0.25, linewidth=0)
@@ -353,6 +355,7 @@ def exposure(results: SimulationResults) -> Figure:
     x = _week_midpoints(weeks)
     onsets = shock_onsets(results)
     names = list(results.strategies)
+    colours = strategy_colours(results.scenario.strategies)
     count = results.replications
     with chart_style():
         figure = new_figure()
@@ -362,7 +365,7 @@ def exposure(results: SimulationResults) -> Figure:
         rented_axes = figure.add_subplot(layout[1, 1])
         strategy_handles: list[tuple[object, str]] = []
         for position, name in enumerate(names):
-            colour = strategy_colour(position)
+            colour = colours[name]
             width = _stacked_width(position, len(names))
             result = results.strategies[name]
             for world, style in (("calm", ":"), ("shocked", "-")):
@@ -496,6 +499,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
     summary = results.summary["strategies"]
     currency = results.scenario.currency
     names = list(results.strategies)
+    colours = strategy_colours(results.scenario.strategies)
     losses = [results.strategies[name].revenue_at_risk for name in names]
     edges = bin_edges(losses)
     with chart_style():
@@ -505,7 +509,7 @@ def loss_distribution(results: SimulationResults) -> Figure:
             axes: Axes = grid[position, 0]
             values = losses[position]
             risk = summary[name]["revenue_at_risk"]
-            colour = strategy_colour(position)
+            colour = colours[name]
             axes.hist(
                 values,
                 bins=edges,
@@ -515,7 +519,10 @@ def loss_distribution(results: SimulationResults) -> Figure:
                 edgecolor="white",
                 linewidth=0.5,
             )
-            axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            # Ticks on 1-2-5 steps, labelled with the decimals they need: whole
+            # percents cut 2.5% to "2%" between "0%" and "5%".
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 5, 10]))
+            axes.yaxis.set_major_formatter(percent_axis())
             axes.axvline(risk["var95"], color="#222222", linestyle="--", linewidth=2.2)
             axes.axvline(risk["cvar95"], color=SHOCK, linestyle="-", linewidth=2.6)
             transform = axes.get_xaxis_transform()

@@ -19,7 +19,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from riskSim.charts.style import CALM, chart_style, money_axis, new_figure, render, strategy_colour
+from riskSim.charts.style import (
+    CALM,
+    chart_style,
+    money_axis,
+    new_figure,
+    render,
+    strategy_colours,
+    strategy_shades,
+)
 from riskSim.words import short_money
 
 if TYPE_CHECKING:
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare_bars",
+    "compared_strategies",
     "frontier",
     "heatmap",
     "render_compare_charts",
@@ -38,7 +47,6 @@ __all__ = [
 
 EFFICIENT = "#1B7F3B"
 """Pareto-efficient points: green, the colour of the choices worth making."""
-LINE = "#4B2991"
 LABEL_SIZE = 11
 
 
@@ -76,6 +84,16 @@ def _series(result: SweepResult) -> list[tuple[str | None, list[int]]]:
     ]
 
 
+def _series_colours(result: SweepResult, count: int) -> list[str]:
+    """The swept strategy's colour (as in the scenario's run charts), shaded per series.
+
+    Every line of a sweep is the same strategy, so none borrows another
+    strategy's colour; with a grid, darker lines are larger first-field values.
+    """
+    names = result.strategy_names or (result.strategy,)
+    return strategy_shades(strategy_colours(names)[result.strategy], count)
+
+
 def frontier(result: SweepResult) -> Figure:
     """Expected profit against relative revenue at risk, one labelled point per grid point.
 
@@ -89,8 +107,8 @@ def frontier(result: SweepResult) -> Figure:
         figure = new_figure()
         axes = figure.subplots()
         series = _series(result)
-        for position, (label, indexes) in enumerate(series):
-            colour = LINE if len(series) == 1 else strategy_colour(position)
+        shades = _series_colours(result, len(series))
+        for (label, indexes), colour in zip(series, shades, strict=True):
             axes.plot(
                 risk[indexes],
                 profit[indexes],
@@ -176,13 +194,13 @@ def sweep_panels(result: SweepResult) -> Figure:
     rows = result.rows()
     x_axis = result.axes[-1]
     series = _series(result)
+    shades = _series_colours(result, len(series))
     with chart_style():
         figure = new_figure()
         grid = figure.subplots(2, 3, squeeze=False)
         flat = list(grid.flat)
         for panel, (title, columns, is_money) in zip(flat, _PANELS, strict=False):
-            for position, (label, indexes) in enumerate(series):
-                colour = LINE if len(series) == 1 else strategy_colour(position)
+            for (label, indexes), colour in zip(series, shades, strict=True):
                 x = [rows[index][x_axis.path] for index in indexes]
                 for column in columns:
                     name = _LINE_NAMES.get(column)
@@ -210,8 +228,8 @@ def sweep_panels(result: SweepResult) -> Figure:
         if len(series) > 1:
             legend_panel.legend(
                 handles=[
-                    Line2D([], [], color=strategy_colour(position), marker="o", label=label)
-                    for position, (label, _) in enumerate(series)
+                    Line2D([], [], color=colour, marker="o", label=label)
+                    for (label, _), colour in zip(series, shades, strict=True)
                 ]
                 + [
                     Line2D([], [], color=CALM, linestyle=":", label="calm-world profit"),
@@ -219,7 +237,8 @@ def sweep_panels(result: SweepResult) -> Figure:
                 ],
                 loc="center",
             )
-        figure.suptitle(f"{result.scenario.display_title()}: sweep of {', '.join(result.paths)}")
+        # two lines: a long title and two dotted paths overflow a 16-inch figure on one
+        figure.suptitle(f"{result.scenario.display_title()}\nsweep of {', '.join(result.paths)}")
         figure.text(
             0.99, 0.01, _subtitle(result), ha="right", va="bottom", fontsize=12, color="#555555"
         )
@@ -287,14 +306,26 @@ def _shared_currency(comparison: Comparison) -> str | None:
     return currencies.pop() if len(currencies) == 1 else None
 
 
+def compared_strategies(comparison: Comparison) -> list[str]:
+    """Every strategy of the compared scenarios, by its earliest position in any of them.
+
+    Scenarios of one family list the same strategies in the same order, so each
+    keeps the colour of its run charts; ties are broken by name, so the order
+    (and so the colours) never depends on the order the files were given.
+    """
+    earliest: dict[str, int] = {}
+    for compared in comparison.scenarios:
+        for position, name in enumerate(compared.scenario.strategies):
+            earliest[name] = min(earliest.get(name, position), position)
+    return sorted(earliest, key=lambda name: (earliest[name], name))
+
+
 def compare_bars(comparison: Comparison) -> Figure:
     """Mean revenue at risk per strategy, grouped by scenario, CVaR95 marked on each bar."""
     rows = comparison.rows()
     labels = [compared.label for compared in comparison.scenarios]
-    strategies: list[str] = []
-    for row in rows:
-        if row["strategy"] not in strategies:
-            strategies.append(row["strategy"])
+    strategies = compared_strategies(comparison)
+    colours = strategy_colours(strategies)
     by_key = {(row["scenario"], row["strategy"]): row for row in rows}
     width = 0.8 / len(strategies)
     with chart_style():
@@ -308,7 +339,7 @@ def compare_bars(comparison: Comparison) -> Figure:
                     continue
                 x = group + offset
                 axes.bar(
-                    x, row["revenue_at_risk_mean"], width * 0.92, color=strategy_colour(position)
+                    x, row["revenue_at_risk_mean"], width * 0.92, color=colours[strategy]
                 )
                 axes.plot(
                     [x - width * 0.4, x + width * 0.4],
@@ -330,8 +361,8 @@ def compare_bars(comparison: Comparison) -> Figure:
         axes.set_ylabel("revenue at risk (calm - shocked revenue)")
         axes.grid(axis="x", visible=False)
         handles: list[Any] = [
-            Patch(color=strategy_colour(position), label=strategy)
-            for position, strategy in enumerate(strategies)
+            Patch(color=colours[strategy], label=strategy)
+            for strategy in strategies
         ]
         handles.append(Line2D([], [], color="black", linewidth=3, label="CVaR95 (worst 5%)"))
         axes.legend(handles=handles, loc="best")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.lines import Line2D
 
-from riskSim.charts.style import chart_style, money_axis, new_figure, strategy_colour
+from riskSim.charts.style import chart_style, money_axis, new_figure, strategy_colours
 from riskSim.results.metrics import risk_summary
 from riskSim.results.sensitivity import MIN_TORNADO_INPUTS, profit_swings
 from riskSim.words import currency_label, short_money
@@ -62,13 +62,14 @@ def cdf(results: SimulationResults) -> Figure:
     """
     currency = results.scenario.currency
     names = list(results.strategies)
+    colours = strategy_colours(results.scenario.strategies)
     with chart_style():
         figure = new_figure()
         axes = figure.subplots()
         handles: list[tuple[object, str]] = []
         calm_drawn: list[tuple[np.ndarray, list[str], str]] = []
-        for position, name in enumerate(names):
-            colour = strategy_colour(position)
+        for name in names:
+            colour = colours[name]
             result = results.strategies[name]
             for profit, sharing, _colour in calm_drawn:
                 if np.array_equal(profit, result.calm.profit):
@@ -154,6 +155,7 @@ def tornado(results: SimulationResults) -> Figure:
         )
     swings = profit_swings(results)
     names = list(results.strategies)
+    colours = strategy_colours(results.scenario.strategies)
     first = swings[names[0]]
     left_off = max(len(first) - MAX_TORNADO_INPUTS, 0)
     rows = len(first) - left_off
@@ -163,7 +165,7 @@ def tornado(results: SimulationResults) -> Figure:
         band = 0.78
         height = band / len(names)
         for position, name in enumerate(names):
-            colour = strategy_colour(position)
+            colour = colours[name]
             for row, swing in enumerate(swings[name][:rows]):
                 offset = row - band / 2 + height * (position + 0.5)
                 left, right = sorted((swing.low, swing.high))
@@ -197,8 +199,8 @@ def tornado(results: SimulationResults) -> Figure:
             subject += f" (top {MAX_TORNADO_INPUTS}; {left_off} more left off)"
         axes.set_title(subject, loc="left", fontsize=16)
         handles = [
-            (Line2D([], [], color=strategy_colour(position), linewidth=8, alpha=0.55), name)
-            for position, name in enumerate(names)
+            (Line2D([], [], color=colours[name], linewidth=8, alpha=0.55), name)
+            for name in names
         ] + [
             (
                 Line2D([], [], color=STYLE_KEY, marker="o", markerfacecolor="white",

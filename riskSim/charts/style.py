@@ -10,13 +10,15 @@ random SVG ids). It knows matplotlib and nothing of scenarios or results.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
 import matplotlib.style
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
@@ -32,8 +34,11 @@ __all__ = [
     "chart_style",
     "money_axis",
     "new_figure",
+    "percent_axis",
     "render",
     "strategy_colour",
+    "strategy_colours",
+    "strategy_shades",
 ]
 
 FIGSIZE = (16.0, 9.0)
@@ -129,6 +134,34 @@ def strategy_colour(position: int) -> str:
     return STRATEGY_COLOURS[position % len(STRATEGY_COLOURS)]
 
 
+def strategy_colours(names: Iterable[str]) -> dict[str, str]:
+    """Each strategy's colour, from its position among ``names`` (the scenario's order).
+
+    Every chart asks this one function with the scenario's own list, never the
+    order of a ranking or of the files given, so a strategy keeps its colour in
+    every chart of an output and between outputs of the same scenario.
+    """
+    return {name: strategy_colour(position) for position, name in enumerate(names)}
+
+
+def strategy_shades(colour: str, count: int) -> list[str]:
+    """``count`` shades of one strategy's colour, light to dark, for an ordered series.
+
+    A sweep over a grid draws one line per value of its first field; the lines
+    are all the swept strategy, so they share its hue and only grow darker as
+    the value grows, instead of borrowing other strategies' colours.
+    """
+    if count == 1:
+        return [colour]
+    red, green, blue = to_rgb(colour)
+    shades = []
+    for step in np.linspace(0.55, 0.0, count):
+        # Mix with white: step 0.55 is a light tint, 0 the colour itself.
+        mixed = tuple(channel + (1.0 - channel) * step for channel in (red, green, blue))
+        shades.append(to_hex(mixed))
+    return shades
+
+
 class MoneyFormatter(Formatter):
     """Tick labels in :func:`riskSim.words.short_money` form, with the digits the ticks need.
 
@@ -150,6 +183,40 @@ class MoneyFormatter(Formatter):
     def __call__(self, value: float, position: int | None = None) -> str:
         """The label of the tick at ``value``."""
         return short_money(float(value), self.currency, digits=self.digits)
+
+
+class PercentAxisFormatter(Formatter):
+    """Shares as percents with the fewest decimals that label every tick of the axis exactly.
+
+    Whole percents alone print a tick at 2.5% as "2%" between "0%" and "5%";
+    a fixed decimal prints "5.0%" where "5%" says it. Like
+    :class:`MoneyFormatter`, it looks at every tick before labelling one.
+    """
+
+    def __init__(self) -> None:
+        self.decimals = 0
+
+    def set_locs(self, locs: Any) -> None:
+        """Remember how many decimals the axis's ticks need (at most three)."""
+        super().set_locs(locs)
+        percents = [float(loc) * 100 for loc in locs]
+        self.decimals = next(
+            (
+                decimals
+                for decimals in range(3)
+                if all(abs(value - round(value, decimals)) < 1e-9 for value in percents)
+            ),
+            3,
+        )
+
+    def __call__(self, value: float, position: int | None = None) -> str:
+        """The label of the tick at ``value`` (a share: 0.025 is "2.5%")."""
+        return f"{float(value) * 100:.{self.decimals}f}%"
+
+
+def percent_axis() -> PercentAxisFormatter:
+    """Tick labels for shares in percent (an axis owns its formatter)."""
+    return PercentAxisFormatter()
 
 
 def money_axis(currency: str | None = None) -> MoneyFormatter:

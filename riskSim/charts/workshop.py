@@ -20,7 +20,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from riskSim.charts.figures import SMOOTHING_WEEKS, trailing_average
-from riskSim.charts.style import SHOCK, chart_style, money_axis, new_figure, render, strategy_colour
+from riskSim.charts.style import (
+    SHOCK,
+    chart_style,
+    money_axis,
+    new_figure,
+    render,
+    strategy_colours,
+)
 from riskSim.results.onsets import shock_onsets
 from riskSim.units import DAYS_PER_WEEK
 from riskSim.words import SCORE_LABELS, WORKSHOP_CAPTIONS, short_money
@@ -35,7 +42,8 @@ WORKSHOP_CHARTS = tuple(WORKSHOP_CAPTIONS)
 
 
 def _team_colours(run: WorkshopRun) -> dict[str, str]:
-    return {team.name: strategy_colour(position) for position, team in enumerate(run.teams)}
+    """Each team's colour from its place in the workshop's scenario (teams in name order)."""
+    return strategy_colours(run.scenario.strategies)
 
 
 def leaderboard(run: WorkshopRun) -> Figure:

@@ -22,7 +22,7 @@ from typing import Annotated, NoReturn
 import click
 import typer
 from rich.console import Console
-from typer.core import TyperOption
+from typer.core import TyperArgument, TyperOption
 
 from riskSim.errors import InvalidInputError, OutputError, RiskSimError, Terminated
 from riskSim.outputs.folder import CHART_FORMATS, EMPTY_OUT_MESSAGE, FORCE_HELP
@@ -58,15 +58,55 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _option_type = TyperOption.display_type_rich
+_argument_type = TyperArgument.display_type_rich
+
+PLAIN_TYPES = {
+    "Path": "PATH",
+    "path": "PATH",
+    "file": "FILE",
+    "directory": "FOLDER",
+    "str": "TEXT",
+    "int": "INTEGER",
+    "int range": "INTEGER",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+}
+"""Typer's type labels (Python names, ``<list[Path]>``) as a reader of ``--help`` says them."""
 
 
-def _flag_type(option: TyperOption, ctx: click.Context) -> str | None:
+def plain_type(label: str | None) -> str | None:
+    """``<list[Path]>`` -> ``PATH...``, ``<int range>`` -> ``INTEGER``; other labels kept.
+
+    Typer fills the help's type column from the Python annotation, so a list of
+    paths reads ``<list[Path]>`` and an output folder ``<Path>``; click's own
+    words (``PATH``, ``TEXT``, ``INTEGER``, ``...`` for several) say the same
+    without the Python. Choices (``<png|svg|pdf>``) and metavars pass unchanged.
+    """
+    if label is None or not (label.startswith("<") and label.endswith(">")):
+        return label
+    inner = label[1:-1]
+    several = inner.startswith("list[") and inner.endswith("]")
+    if several:
+        inner = inner[len("list[") : -1]
+    inner = inner.removesuffix("...")
+    if inner not in PLAIN_TYPES:
+        return label
+    return PLAIN_TYPES[inner] + ("..." if several or label.endswith("...>") else "")
+
+
+def _option_display_type(option: TyperOption, ctx: click.Context) -> str | None:
     """No type column for a flag: ``--quiet <bool>`` reads as if ``--quiet true`` worked."""
-    return None if option.is_flag else _option_type(option, ctx)
+    return None if option.is_flag else plain_type(_option_type(option, ctx))
 
 
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
-"""Typer's help prints ``<bool>`` after every flag and offers no setting to stop it."""
+def _argument_display_type(argument: TyperArgument, ctx: click.Context) -> str | None:
+    return plain_type(_argument_type(argument, ctx))
+
+
+TyperOption.display_type_rich = _option_display_type  # type: ignore[method-assign]
+TyperArgument.display_type_rich = _argument_display_type  # type: ignore[method-assign]
+"""Typer's help prints ``<bool>`` after every flag and Python types (``<list[Path]>``)
+after paths, and offers no setting to stop either."""
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
@@ -92,8 +132,7 @@ Overrides = Annotated[
     typer.Option(
         "--set",
         metavar="PATH=VALUE",
-        help="Override a field, e.g. channels.linkedin.audience=20000 or shocks.0.fee=20 "
-        "(repeatable).",
+        help="Override a field, e.g. shocks.0.fee=20 or horizon_days=365 (repeatable).",
     ),
 ]
 Deterministic = Annotated[

@@ -57,10 +57,11 @@ def optimize(
         list[str] | None,
         typer.Option(
             "--lever",
-            metavar="PATH=LOW:HIGH[:STEP]",
-            help="A numeric field of the strategy and its range, e.g. "
-            "strategies.S.capture.0.rate=0:0.3 (repeatable; whole-number fields get whole "
-            "numbers; without STEP, steps of a thousandth of the range).",
+            metavar="PATH=LOW:HIGH",
+            help="A numeric field of the strategy and its range, e.g. PATH "
+            "strategies.S.capture.0.rate and range 0:0.3, or LOW:HIGH:STEP (repeatable; "
+            "whole-number fields get whole numbers; without STEP, steps of a thousandth of the "
+            "range).",
         ),
     ] = None,
     choice: Annotated[
@@ -69,15 +70,16 @@ def optimize(
             "--choice",
             metavar="PATH=A,B,C",
             help="A field of the strategy and the values it may take, e.g. "
-            "strategies.S.responses.pay_per_post=pay,reduce,exit (repeatable).",
+            "PATH ending in responses.pay_per_post, values pay,reduce,exit (repeatable).",
         ),
     ] = None,
     objective: Annotated[
         str | None,
         typer.Option(
             "--objective",
-            metavar="mean_profit|p5_profit|mean_revenue",
-            help="What to maximise (default: the scenario's objective).",
+            metavar="OBJECTIVE",
+            help="What to maximise: mean_profit, p5_profit or mean_revenue "
+            "(default: the scenario's objective).",
         ),
     ] = None,
     max_cvar95: Annotated[

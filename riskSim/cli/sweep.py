@@ -265,7 +265,7 @@ def compare(
         list[str] | None,
         typer.Option(
             "--variant",
-            metavar="NAME:PATH=VALUE[,PATH=VALUE]",
+            metavar="NAME:PATH=VALUE,...",
             help="A variant of the one scenario file, e.g. fee-20:shocks.0.fee=20 (repeatable).",
         ),
     ] = None,

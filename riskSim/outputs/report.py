@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from riskSim.scenario import Scenario
 
 __all__ = [
+    "html_summary_tables",
     "report_html",
     "report_markdown",
     "report_title",
@@ -408,7 +409,11 @@ h1 { font-size: 2rem; margin-bottom: 0.2rem; }
 table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.7rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-th { background: #f4f4f4; }
+th { background: #f4f4f4; vertical-align: bottom; }
+th.group { text-align: center; border-bottom: 2px solid #bbb; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding: 0.4rem 0; }
+table.summary td { white-space: nowrap; }
+@media (max-width: 1100px) { table.summary td { white-space: normal; } }
 figure { margin: 2rem 0; }
 figure svg { width: 100%; height: auto; }
 figcaption { color: #555; font-size: 0.95rem; }
@@ -452,10 +457,54 @@ def html_page(title: str, body: Sequence[str]) -> str:
     return "\n".join(page) + "\n"
 
 
-def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["<table>", "<thead><tr>"]
+RISK_COLUMNS: dict[str, tuple[str, str]] = {
+    "revenue at risk mean (share)": ("revenue at risk", "mean (share)"),
+    "VaR95": ("revenue at risk", "VaR95"),
+    "CVaR95": ("revenue at risk", "CVaR95"),
+    "profit at risk mean": ("profit at risk", "mean"),
+    "profit at risk VaR95": ("profit at risk", "VaR95"),
+    "profit at risk CVaR95": ("profit at risk", "CVaR95"),
+}
+"""The summary table's tail-risk columns, as (group, column) under a shared group header."""
+EARNED_CAPTION = "What each strategy earned and how exposed it stayed"
+RISK_CAPTION = "What the shocks took (calm world minus shocked world)"
+
+
+def _html_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    caption: str = "",
+    groups: Sequence[str] = (),
+    css: str = "",
+) -> list[str]:
+    """A table; with ``groups`` (one per column, "" for none) a first header row spans them.
+
+    A grouped header states "revenue at risk" once over its mean, VaR95 and
+    CVaR95, so each column's own header is a word or two.
+    """
+    lines = [f'<table class="{css}">' if css else "<table>"]
+    if caption:
+        lines.append(f"<caption>{html.escape(caption)}</caption>")
+    lines.append("<thead>")
+    if groups:
+        lines.append("<tr>")
+        index = 0
+        while index < len(header):
+            group = groups[index]
+            span = 1
+            while group and index + span < len(header) and groups[index + span] == group:
+                span += 1
+            if group:
+                lines.append(f'<th colspan="{span}" class="group">{html.escape(group)}</th>')
+            else:
+                lines.append(f'<th rowspan="2">{html.escape(header[index])}</th>')
+            index += span
+        lines.append("</tr>")
+        header = [cell for cell, group in zip(header, groups, strict=True) if group]
+    lines.append("<tr>")
     lines += [f"<th>{html.escape(cell)}</th>" for cell in header]
-    lines += ["</tr></thead>", "<tbody>"]
+    lines += ["</tr>", "</thead>", "<tbody>"]
     for row in rows:
         cells = []
         for cell in row:
@@ -464,6 +513,38 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[st
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines += ["</tbody>", "</table>"]
     return lines
+
+
+def html_summary_tables(summary: Mapping[str, Any]) -> list[str]:
+    """The summary table as report.html shows it: two tables, so it fits a 1280-pixel screen.
+
+    With quantiles, VaR and CVaR the table has 13 columns, too wide for a
+    laptop without scrolling sideways. The page splits it by question: what
+    each strategy earned (and how exposed it stayed), then what the shocks took,
+    whose columns sit under a "revenue at risk" and a "profit at risk" header.
+    Expected-value mode has 8 columns and stays one table. report.md keeps the
+    one table, whose rows :func:`summary_table_rows` gives both.
+    """
+    header = summary_table_header(summary)
+    rows = summary_table_rows(summary)
+    if not any(column in RISK_COLUMNS for column in header):
+        return _html_table(header, rows, css="summary")
+    earned = [index for index, column in enumerate(header) if column not in RISK_COLUMNS]
+    risk = [0] + [index for index, column in enumerate(header) if column in RISK_COLUMNS]
+    tables = []
+    for indexes, caption in ((earned, EARNED_CAPTION), (risk, RISK_CAPTION)):
+        columns = [header[index] for index in indexes]
+        named = [RISK_COLUMNS.get(column, ("", column)) for column in columns]
+        groups = [group for group, _ in named]
+        shown = [name for _, name in named]
+        tables += _html_table(
+            shown,
+            [[row[index] for index in indexes] for row in rows],
+            caption=caption,
+            groups=groups if any(groups) else (),
+            css="summary",
+        )
+    return tables
 
 
 def svg_element(svg_text: str) -> str:
@@ -511,7 +592,7 @@ def report_html(results: SimulationResults, *, svg_charts: Mapping[str, str] = {
     ]
     body.append("<h2>Recommendation</h2>")
     body += [f"<p>{_inline(sentence)}</p>" for sentence in verdict(summary)]
-    body += _html_table(summary_table_header(summary), summary_table_rows(summary))
+    body += html_summary_tables(summary)
     body.append(f"<p>{_inline(_money_note(summary))}</p>")
     sensitivity = _sensitivity_lines(results)
     if sensitivity:

@@ -19,13 +19,14 @@ import signal
 import socket
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
-from queue import Empty
+from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
 from riskSim.errors import InvalidInputError, RiskSimError
@@ -39,7 +40,6 @@ __all__ = [
     "ClusterError",
     "WORKERS_TIMEOUT",
     "check_scheduler",
-    "BatchCallback",
     "ProgressCallback",
     "batch_sizes",
     "default_workers",
@@ -111,10 +111,6 @@ def batch_sizes(replications: int) -> list[int]:
     """Sizes of the batches ``replications`` is split into, in batch order."""
     full, rest = divmod(replications, BATCH_SIZE)
     return [BATCH_SIZE] * full + ([rest] if rest else [])
-
-
-BatchCallback = Callable[[BatchResult], None]
-"""Receives each batch's result as it arrives (in any order)."""
 
 
 _progress_queue: Any = None
@@ -391,7 +387,13 @@ def run_jobs(
     tagged = list(enumerate(jobs))
     if scheduler is not None:
         scheduler = check_scheduler(scheduler)
-        _run_on_dask(tagged, scheduler=scheduler, workers=workers, finished=finished)
+        _run_on_dask(
+            tagged,
+            scheduler=scheduler,
+            workers=workers,
+            finished=finished,
+            heard=None if progress is None else heard,
+        )
         return
     if workers <= 1 or len(tagged) <= 1:
         for tag, job in tagged:
@@ -418,18 +420,50 @@ def run_jobs(
                 finished(*result)
 
 
+JobProgress = Callable[[int, float], None]
+"""Receives (job tag, share of the job done) while a Dask job runs."""
+
+
+def _run_on_worker(
+    tagged: tuple[int, BatchJob], topic: str | None
+) -> tuple[int, list[tuple[int, BatchResult]]]:
+    """One job on a Dask worker; with a ``topic``, its progress goes out as worker events.
+
+    ``Worker.log_event`` sends ``[tag, share]`` through the scheduler to every
+    client subscribed to ``topic`` (``Client.subscribe_topic``): the Dask
+    counterpart of the pool's progress queue. Progress only observes the
+    job, so the result is the same with or without a topic.
+    """
+    tag, job = tagged
+    if topic is None:
+        return tag, _run_one(job)
+    from distributed import get_worker
+
+    worker = get_worker()
+
+    def progress(share: float) -> None:
+        worker.log_event(topic, [tag, share])
+
+    return tag, _run_one(job, progress)
+
+
 def _run_on_dask(
     tagged: list[tuple[int, BatchJob]],
     *,
     scheduler: str,
     workers: int,
     finished: Callable[[int, list[tuple[int, BatchResult]]], None],
+    heard: JobProgress | None = None,
 ) -> None:
     """Run the jobs on a Dask cluster: the same jobs, results placed by run and batch.
 
     Tasks are submitted with ``pure=False`` (never deduplicated by Dask) under a
     key naming the job, and results are placed by their batch index, never
-    by completion order.
+    by completion order. With ``heard``, every job reports its share done as
+    a worker event on a topic of this run; the client's event thread only puts
+    them on a queue, which this thread drains every
+    :data:`PROGRESS_POLL_SECONDS` while it waits, so ``heard`` and ``finished``
+    are never called at once.
 
     Raises:
         InvalidInputError: Dask is not installed, or the scheduler cannot be reached.
@@ -438,16 +472,35 @@ def _run_on_dask(
     from distributed import as_completed
 
     run_token = uuid.uuid4().hex[:8]
+    topic = None if heard is None else f"risksim-{run_token}-progress"
+    events: SimpleQueue[tuple[int, float]] = SimpleQueue()
     done = 0
+
+    def drain() -> None:
+        while heard is not None and not events.empty():
+            heard(*events.get())
+
     with _dask_client(scheduler, workers) as client, _quiet_dask():
+        if topic is not None:
+            client.subscribe_topic(topic, lambda event: events.put(tuple(event[1])))
         futures = [
-            client.submit(_run_tagged, item, pure=False, key=f"risksim-{run_token}-job-{item[0]}")
+            client.submit(
+                _run_on_worker, item, topic, pure=False, key=f"risksim-{run_token}-job-{item[0]}"
+            )
             for item in tagged
         ]
         try:
-            for future in as_completed(futures):
-                finished(*future.result())
-                done += 1
+            pending = as_completed(futures)
+            while not pending.is_empty():
+                ready = pending.next_batch(block=heard is None)
+                drain()
+                for future in ready:
+                    finished(*future.result())
+                    done += 1
+                if not ready:
+                    time.sleep(PROGRESS_POLL_SECONDS)
+            if topic is not None:
+                client.unsubscribe_topic(topic)
         except (OSError, TimeoutError, CancelledError) as error:
             raise ClusterError(
                 f"lost the Dask scheduler at {scheduler} after {done} of {len(tagged)} "

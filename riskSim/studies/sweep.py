@@ -262,6 +262,9 @@ class SweepResult:
     seed: int
     replications: int
     deterministic: bool
+    strategy_names: tuple[str, ...] = ()
+    """Every strategy of the scenario as loaded, in its order (the swept one among them):
+    charts give the swept strategy the colour its position gives it in every run chart."""
 
     @property
     def paths(self) -> list[str]:
@@ -374,7 +377,8 @@ def run_sweep(
             f"the grid has {sizes} = {points_in_grid:,} points; a sweep runs at most "
             f"{MAX_SWEEP_POINTS:,} (each point is a run of its own): use fewer values per field",
         )
-    base = restrict(load_scenario(path, overrides), strategy)
+    loaded = load_scenario(path, overrides)
+    base = restrict(loaded, strategy)
     for axis in axes:
         check_path(base, axis.path, strategy)
     each = 1 if deterministic else (base.replications if replications is None else replications)
@@ -409,6 +413,7 @@ def run_sweep(
         seed=first["seed"],
         replications=first["replications"],
         deterministic=deterministic,
+        strategy_names=tuple(loaded.strategies),
     )
 
 

@@ -88,6 +88,11 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _team_order(team: Team) -> tuple[str, str]:
+    """Teams sort by name, case and spaces aside: the order of their colours and strategies."""
+    return (_name_key(team.name), team.name)
+
+
 def _check_team(
     path: Path, scenario: Scenario
 ) -> tuple[Team | None, list[InputProblem], int | None]:
@@ -291,7 +296,7 @@ def load_teams(paths: Sequence[str | Path], scenario: Scenario) -> list[Team]:
         teams.append(team)
     if problems:
         raise InvalidInputError(problems)
-    return sorted(teams, key=lambda team: (_name_key(team.name), team.name))
+    return sorted(teams, key=_team_order)
 
 
 def team_scenario(scenario: Scenario, teams: Sequence[Team]) -> Scenario:
@@ -399,7 +404,10 @@ def run_workshop(
     team's numbers equal a plain run of its strategy with the same seed. That
     is also why the teams may be split over the cores (a 400-replication
     workshop is one batch, one core, if they are not) and joined back.
+    Teams are put in name order first, so their order in the combined scenario
+    (and so their colours in every chart) never depends on the order given.
     """
+    teams = sorted(teams, key=_team_order)
     combined = team_scenario(scenario, teams)
     (results,) = simulate_split(
         [combined],

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+import typer
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
@@ -276,3 +278,26 @@ def test_list_and_sweep_tables_fit_columns_80_in_a_real_process(tmp_path):
         assert "…" not in output
     for heading in ("revenue", "profit", "CVaR95", "rented", "share", "capture.0.rate"):
         assert heading in table
+
+
+PYTHON_TYPE = re.compile(r"<(list\[\w+\]|Path|path|file|directory|str|int|float|bool)( range)?>")
+"""A type column made from a Python annotation: ``<list[Path]>``, ``<Path>``, ``<int range>``."""
+
+
+def test_every_commands_help_at_80_columns_names_types_in_words_and_cuts_nothing():
+    commands = sorted(typer.main.get_command(app).commands)
+    assert {"run", "validate", "charts", "compare", "workshop", "calibrate"} <= set(commands)
+    seen = {}
+    for command in ["", *commands]:
+        result = runner.invoke(app, [command, "--help"] if command else ["--help"],
+                               env={"COLUMNS": "80", "NO_COLOR": "1"})  # fmt: skip
+        assert result.exit_code == 0, command
+        assert PYTHON_TYPE.search(result.output) is None, (command, result.output)
+        assert "…" not in result.output, (command, result.output)
+        assert max(len(line) for line in result.output.splitlines()) <= 80, command
+        seen[command] = " ".join(result.output.split())
+    assert "paths... PATH... Scenario or team files" in seen["validate"]
+    assert "--out -o PATH Output folder" in seen["run"]
+    assert "--replications -n INTEGER [x>=1]" in seen["run"]
+    assert "--strategy -s TEXT" in seen["sweep"]
+    assert "--format <png|svg|pdf>" in seen["run"]

@@ -169,3 +169,42 @@ def test_one_uncertain_input_gets_a_sentence_instead_of_a_tornado(results) -> No
     assert f"**stay** {money(low)} against {money(high)}" in text
     # two uncertain inputs: the tornado chart ranks them, no sentence
     assert "no tornado chart" not in report_markdown(results)
+
+
+def test_html_summary_is_two_tables_with_grouped_risk_headers(results, run_folder) -> None:
+    """Thirteen columns do not fit 1280 pixels: earned and taken are two tables of seven."""
+    page = (run_folder / "report.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="summary">(.*?)</table>', page, flags=re.S)
+    assert len(tables) == 2
+    earned, taken = tables
+    assert "<caption>What each strategy earned and how exposed it stayed</caption>" in earned
+    assert re.findall(r"<th>([^<]*)</th>", earned) == [
+        "strategy", "revenue p50 (p5–p95)", "profit p50 (p5–p95)", "profit mean",
+        "rented revenue share", "owned audience at end", "recovery",
+    ]  # fmt: skip
+    assert '<th rowspan="2">strategy</th>' in taken
+    assert '<th colspan="3" class="group">revenue at risk</th>' in taken
+    assert '<th colspan="3" class="group">profit at risk</th>' in taken
+    assert re.findall(r"<th>([^<]*)</th>", taken) == [
+        "mean (share)", "VaR95", "CVaR95", "mean", "VaR95", "CVaR95",
+    ]  # fmt: skip
+    leave = results.summary["strategies"]["leave"]
+    row = re.search(r"<tr><td>leave</td>(.*?)</tr>", taken).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert len(cells) == 6
+    assert cells[1] == money(leave["revenue_at_risk"]["var95"])
+    assert cells[5] == money(leave["profit_at_risk"]["cvar95"])
+    for tr in re.findall(r"<tr>(.*?)</tr>", earned + taken, flags=re.S):
+        assert tr.count("<td") in (0, 7)
+    assert "table.summary td { white-space: nowrap; }" in page
+
+
+def test_expected_value_html_summary_stays_one_table() -> None:
+    from riskSim.outputs.report import html_summary_tables
+
+    summary = riskSim.simulate(
+        Scenario.model_validate(tiny_data()), deterministic=True, workers=1
+    ).summary
+    lines = html_summary_tables(summary)
+    assert lines.count('<table class="summary">') == 1
+    assert "<th>revenue at risk (share)</th>" in lines

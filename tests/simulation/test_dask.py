@@ -210,3 +210,29 @@ def test_local_cluster_serves_no_dashboard() -> None:
     jobs = list(enumerate(runners.plan_jobs([(scenario, [5], 1, False)], workers=1)))
     runners._run_on_dask(jobs, scheduler="local", workers=1, finished=probe_dashboard)
     assert seen and seen[0] != 0  # refused: nothing listens on the dashboard's port
+
+
+def test_a_dask_batch_reports_its_progress_as_it_runs() -> None:
+    """One 2,000-replication batch on a LocalCluster: the bar moves before the batch ends."""
+    import json
+
+    import riskSim
+    from riskSim.scenario import Scenario
+    from riskSim.simulation.runners import BATCH_SIZE
+    from tests.conftest import tiny_data
+
+    scenario = Scenario.model_validate(tiny_data())
+    heard: list[tuple[int, int]] = []
+    results = riskSim.simulate(
+        scenario,
+        replications=BATCH_SIZE,
+        workers=1,
+        scheduler="local",
+        progress=lambda *call: heard.append(call),
+    )
+    assert heard[0] == (0, BATCH_SIZE) and heard[-1] == (BATCH_SIZE, BATCH_SIZE)
+    within = [done for done, _ in heard if 0 < done < BATCH_SIZE]
+    assert len(within) >= 5, heard
+    assert within == sorted(within), "progress never goes back"
+    quiet = riskSim.simulate(scenario, replications=BATCH_SIZE, workers=1)
+    assert json.dumps(results.summary, sort_keys=True) == json.dumps(quiet.summary, sort_keys=True)
