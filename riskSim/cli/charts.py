@@ -1,4 +1,10 @@
-"""``risksim charts``: regenerate the reference charts of scenario files, or check them."""
+"""``risksim charts``: regenerate the reference charts of scenario files, or check them.
+
+Tells what runs on standard error (unless ``--quiet``): one line for the
+simulation of every scenario together, a bar over all their replications at
+a terminal, then a line as each scenario's charts are drawn, with how many
+are left.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +24,14 @@ from riskSim.cli.app import (
     stdout,
     user_errors,
 )
+from riskSim.cli.run import batch_progress
 from riskSim.outputs.folder import MANIFEST_NAME
 from riskSim.outputs.regenerate import (
     check_targets,
+    draw_references,
     load_scenarios,
-    regenerate,
     scenario_files,
+    simulate_references,
     stale_files,
     write_regenerated,
 )
@@ -65,25 +73,26 @@ def charts(
     fail with --check when they are stale.
     """
     with user_errors():
+        scenarios = load_scenarios(scenario_files(paths))
+        if not check:
+            check_targets([scenario.name for scenario in scenarios], out, force=force)
+        replications = sum(scenario.replications for scenario in scenarios)
+        count = f"{len(scenarios)} scenario{'' if len(scenarios) == 1 else 's'}"
+        if not quiet:
+            stderr.print(
+                f"simulating {count} together ({replications:,} replications)", markup=False
+            )
+        with batch_progress(count, enabled=not quiet) as advance:
+            runs = simulate_references(scenarios, workers=workers, progress=advance)
 
-        total = len(scenario_files(paths))
-        started = 0
-
-        def announce(scenario: Scenario) -> None:
-            nonlocal started
-            started += 1
+        def announce(scenario: Scenario, done: int, total: int) -> None:
             if not quiet:
-                left = total - started
                 stderr.print(
-                    f"[{started}/{total}] simulating {scenario.name} "
-                    f"({scenario.replications:,} replications); {left} left after it",
+                    f"[{done}/{total}] charts of {scenario.name} drawn; {total - done} left",
                     markup=False,
                 )
 
-        if not check:
-            names = [scenario.name for scenario in load_scenarios(scenario_files(paths))]
-            check_targets(names, out, force=force)
-        files = regenerate(paths, workers=workers, progress=announce)
+        files = draw_references(runs, workers=workers, drawn=announce)
         if check:
             stale = stale_files(files, out)
             if stale:

@@ -46,7 +46,6 @@ from riskSim.studies.workshop import (
     Standing,
     load_teams,
     play_rounds,
-    round_plan,
     run_workshop,
 )
 from riskSim.words import SCORE_LABELS, currency_label
@@ -149,14 +148,12 @@ def workshop(
             )
         document = leaderboard_document(run)
         if rounds:
-            played_rounds = []
+            with batch_progress(f"{loaded.name} rounds", enabled=talk) as advance:
+                played_rounds = play_rounds(run, workers=workers, progress=advance)
             pause = talk and not no_pause and sys.stdin.isatty()
-            for played in play_rounds(run, workers=workers):
-                played_rounds.append(played)
+            for played in played_rounds:
                 if talk:
-                    _show_round(
-                        played, run.score, len(round_plan(run.results)), run.scenario.currency
-                    )
+                    _show_round(played, run.score, len(played_rounds), run.scenario.currency)
                     if pause and not played.last:
                         stdout.input("[dim]Press Enter for the next round...[/]")
             document["rounds"] = [

@@ -2,8 +2,9 @@
 
 Owns the library side of ``risksim charts``: which files a list of paths
 means (a folder means its ``*.yaml``), running each with the file's own seed
-and replications, rendering ``<name>/charts/*.svg`` and ``<name>/summary.json``
-to bytes in memory, and then either writing them (each scenario's folder
+and replications (every scenario's batches on one pool), rendering
+``<name>/charts/*.svg`` and ``<name>/summary.json`` to bytes in memory (the
+scenarios in parallel), and then either writing them (each scenario's folder
 through :func:`riskSim.outputs.folder.output_folder`, manifest included) or
 comparing them with what is on disk. Every input is validated before
 anything is simulated or written. Knows nothing of the terminal: it returns
@@ -25,18 +26,22 @@ from riskSim.outputs.folder import (
     read_manifest,
 )
 from riskSim.outputs.run import summary_json
+from riskSim.results import SimulationResults
 from riskSim.scenario import Scenario
 from riskSim.scenario import catalogue as library
 from riskSim.scenario.loading import load_scenario
-from riskSim.simulation import simulate
+from riskSim.simulation import simulate_split
+from riskSim.simulation.runners import ProgressCallback, default_workers, ordered_map
 
 __all__ = [
     "CHART_FORMAT",
     "StaleFile",
     "check_targets",
+    "draw_references",
     "load_scenarios",
     "regenerate",
     "scenario_files",
+    "simulate_references",
     "stale_files",
     "write_regenerated",
 ]
@@ -113,38 +118,95 @@ def load_scenarios(files: Sequence[Path]) -> list[Scenario]:
     return scenarios
 
 
+def simulate_references(
+    scenarios: Sequence[Scenario],
+    *,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[SimulationResults]:
+    """Every scenario run with its file's own seed and replications, all on one pool.
+
+    Twelve scenarios of a batch or two each would use one core run one after
+    another; :func:`~riskSim.simulation.simulate_split` runs every batch of
+    every scenario (and, for fewer batches than cores, groups of strategies)
+    as jobs of one pool. Each result is exactly ``simulate(scenario)``'s.
+
+    Args:
+        scenarios: loaded and validated (see :func:`load_scenarios`).
+        workers: processes; default every core.
+        progress: called with (replications done, replications in all), over
+            every scenario.
+
+    Raises:
+        InvalidInputError: the scenarios' results cannot fit in memory together.
+    """
+    return simulate_split(scenarios, workers=workers, progress=progress)
+
+
+def draw_references(
+    runs: Sequence[SimulationResults],
+    *,
+    workers: int | None = None,
+    drawn: Callable[[Scenario, int, int], None] | None = None,
+) -> Files:
+    """Every reference file of every run, as bytes, the runs drawn in parallel.
+
+    Drawing a scenario's five charts takes longer than simulating it, so each
+    run's files are rendered in a worker of one pool (:func:`ordered_map`: in
+    the runs' order whatever the workers); the bytes depend only on the
+    results and the matplotlib version.
+
+    Args:
+        runs: results of :func:`simulate_references`.
+        workers: processes; default every core.
+        drawn: called with (scenario, runs drawn, runs in all) as each run's
+            files are ready, in the runs' order.
+    """
+    import riskSim.charts  # noqa: F401 - loaded once here, so forked workers start with it
+
+    processes = default_workers() if workers is None else workers
+
+    def heard(position: int, _files: Files) -> None:
+        if drawn is not None:
+            drawn(runs[position].scenario, position + 1, len(runs))
+
+    with ordered_map(max(1, min(processes, len(runs)))) as draw_all:
+        drawings: list[Files] = draw_all(_reference_files, runs, on_result=heard)
+    return {relative: data for files in drawings for relative, data in files.items()}
+
+
+def _reference_files(results: SimulationResults) -> Files:
+    """One run's ``<name>/summary.json`` and ``<name>/charts/*.svg`` (a pool worker's job)."""
+    from riskSim.charts import render_charts
+
+    name = results.scenario.name
+    files: Files = {f"{name}/summary.json": summary_json(results.summary).encode("utf-8")}
+    for chart, data in render_charts(results, CHART_FORMAT).items():
+        files[f"{name}/charts/{chart}.{CHART_FORMAT}"] = data
+    return files
+
+
 def regenerate(
     paths: Sequence[Path],
     *,
     workers: int | None = None,
-    progress: Callable[[Scenario], None] | None = None,
+    progress: ProgressCallback | None = None,
+    drawn: Callable[[Scenario, int, int], None] | None = None,
 ) -> Files:
     """Every reference file of every scenario in ``paths``, as bytes, in memory.
 
-    Each scenario runs with its file's own seed and replications, so the bytes
-    depend only on the files (and the matplotlib version), never on ``workers``.
-
-    Args:
-        paths: scenario files and folders.
-        workers: processes per simulation; default every core.
-        progress: called with each scenario before it is simulated.
+    Loads (:func:`load_scenarios`), simulates (:func:`simulate_references`)
+    and draws (:func:`draw_references`). Each scenario runs with its file's
+    own seed and replications, so the bytes depend only on the files (and the
+    matplotlib version), never on ``workers``.
 
     Raises:
         InvalidInputError: see :func:`scenario_files` and :func:`load_scenarios`;
             raised before anything is simulated.
     """
-    from riskSim.charts import render_charts
-
     scenarios = load_scenarios(scenario_files(paths))
-    files: Files = {}
-    for scenario in scenarios:
-        if progress is not None:
-            progress(scenario)
-        results = simulate(scenario, workers=workers)
-        files[f"{scenario.name}/summary.json"] = summary_json(results.summary).encode("utf-8")
-        for chart, data in render_charts(results, CHART_FORMAT).items():
-            files[f"{scenario.name}/charts/{chart}.{CHART_FORMAT}"] = data
-    return files
+    runs = simulate_references(scenarios, workers=workers, progress=progress)
+    return draw_references(runs, workers=workers, drawn=drawn)
 
 
 def _scenario_folders(files: Files) -> list[str]:

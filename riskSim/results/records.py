@@ -32,6 +32,7 @@ __all__ = [
     "ResultsBuilder",
     "bytes_per_replication",
     "headline_figures",
+    "join_strategies",
     "SimulationResults",
     "StrategyResult",
     "WorldTotals",
@@ -354,6 +355,58 @@ class SimulationResults:
                         }
                     )
         return rows
+
+
+def join_strategies(
+    parts: Sequence[SimulationResults], *, scenario: Scenario, input_order: Sequence[str]
+) -> SimulationResults:
+    """One run's results from runs of its strategies in groups, exactly as if run together.
+
+    A strategy's numbers depend only on the seed, the channels, the shocks and
+    the strategy (common random numbers), so ``scenario``'s strategies can be
+    simulated in several smaller runs, on several cores, and put back here:
+    strategies in ``scenario``'s order, uncertain inputs in ``input_order``
+    (the order one run of ``scenario`` draws them in; the channels' and
+    shocks' draws are the same in every part, each strategy's own are in its
+    part). The arrays are shared with the parts, not copied.
+
+    Args:
+        parts: runs of the same seed, replications and mode whose strategies
+            together are ``scenario``'s, each exactly once.
+        scenario: the run they make up together.
+        input_order: every uncertain input's dotted path, in draw order.
+
+    Raises:
+        ValueError: the parts disagree on seed, replications or mode, or their
+            strategies or inputs are not exactly ``scenario``'s.
+    """
+    settings = {(part.seed, part.replications, part.deterministic) for part in parts}
+    if len(settings) != 1:
+        raise ValueError(f"parts(={sorted(settings)}) must share seed, replications and mode.")
+    strategies: dict[str, StrategyResult] = {}
+    inputs: dict[str, np.ndarray] = {}
+    for part in parts:
+        for name, result in part.strategies.items():
+            if name in strategies:
+                raise ValueError(f"strategy(={name!r}) is in more than one part.")
+            strategies[name] = result
+        for path, values in part.inputs.items():
+            inputs.setdefault(path, values)
+    if set(strategies) != set(scenario.strategies):
+        raise ValueError(
+            f"strategies(={sorted(strategies)}) must be {sorted(scenario.strategies)}."
+        )
+    if set(inputs) != set(input_order):
+        raise ValueError(f"inputs(={sorted(inputs)}) must be {sorted(input_order)}.")
+    ((seed, replications, deterministic),) = settings
+    return SimulationResults(
+        scenario=scenario,
+        seed=seed,
+        replications=replications,
+        deterministic=deterministic,
+        strategies={name: strategies[name] for name in scenario.strategies},
+        inputs={path: inputs[path] for path in input_order},
+    )
 
 
 def headline_figures(strategy: dict[str, Any]) -> dict[str, float]:

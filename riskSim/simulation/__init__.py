@@ -15,6 +15,6 @@ terminals or charts.
 
 from __future__ import annotations
 
-from riskSim.simulation.monte_carlo import check_memory, simulate, simulate_many
+from riskSim.simulation.monte_carlo import check_memory, simulate, simulate_many, simulate_split
 
-__all__ = ["check_memory", "simulate", "simulate_many"]
+__all__ = ["check_memory", "simulate", "simulate_many", "simulate_split"]

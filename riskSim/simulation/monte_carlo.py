@@ -16,8 +16,11 @@ from riskSim.results.records import (
     ResultsBuilder,
     SimulationResults,
     bytes_per_replication,
+    join_strategies,
 )
 from riskSim.scenario import Scenario
+from riskSim.simulation.batch import calm_key
+from riskSim.simulation.compile import compile_batch
 from riskSim.simulation.runners import (
     BATCH_SIZE,
     ProgressCallback,
@@ -35,6 +38,8 @@ __all__ = [
     "run_bytes",
     "simulate",
     "simulate_many",
+    "simulate_split",
+    "strategy_groups",
 ]
 
 
@@ -134,6 +139,138 @@ def simulate_many(
         scheduler=scheduler,
     )
     return [builder.build() for builder in builders]
+
+
+def simulate_split(
+    scenarios: Sequence[Scenario],
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    deterministic: bool = False,
+    *,
+    progress: ProgressCallback | None = None,
+    scheduler: str | None = None,
+) -> list[SimulationResults]:
+    """:func:`simulate_many`, with strategies spread over jobs when batches cannot fill the cores.
+
+    A workshop of eight teams at 400 replications is one scenario of one
+    batch: one core. When the runs have fewer batches than ``workers``, each
+    scenario's strategies are split into up to ``ceil(workers / batches)``
+    groups (:func:`strategy_groups`: strategies that share a calm world stay
+    together, so it is still played once), every group runs as a scenario of
+    its own on the one pool, and the groups are joined back
+    (:func:`~riskSim.results.records.join_strategies`). A strategy's numbers
+    never depend on the strategies beside it, so each result is exactly
+    ``simulate(scenario, ...)``'s, byte for byte, whatever the workers. The
+    groups differ in strategies, so :func:`~riskSim.simulation.runners.plan_jobs`
+    never puts two of them in one job.
+
+    Args:
+        scenarios: the runs, in order (as :func:`simulate_many`).
+        progress: called with (replications done, replications in all) of the
+            runs as given (not of their groups), over every run.
+        (other arguments as :func:`simulate`)
+
+    Raises:
+        ValueError, InvalidInputError: as :func:`simulate_many`.
+    """
+    processes = default_workers() if workers is None else workers
+    settings = [
+        (
+            scenario,
+            1 if deterministic else scenario.replications if replications is None else replications,
+            scenario.seed if seed is None else seed,
+        )
+        for scenario in scenarios
+    ]
+    valid = processes >= 1 and all(count >= 1 and root >= 0 for _, count, root in settings)
+    batches = sum(len(batch_sizes(count)) for _, count, _ in settings)
+    parts = -(-processes // batches) if valid and batches else 1
+    if parts <= 1:  # enough batches, or invalid settings (which simulate_many reports)
+        return simulate_many(
+            scenarios,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            deterministic=deterministic,
+            progress=progress,
+            scheduler=scheduler,
+        )
+    runs: list[Scenario] = []
+    plans: list[tuple[Scenario, list[str], int]] = []
+    for scenario, _, root_seed in settings:
+        groups, input_order = strategy_groups(
+            scenario, parts=parts, seed=root_seed, deterministic=deterministic
+        )
+        plans.append((scenario, input_order, len(groups)))
+        runs.extend(
+            scenario.model_copy(
+                update={"strategies": {name: scenario.strategies[name] for name in group}}
+            )
+            for group in groups
+        )
+    total = sum(count for _, count, _ in settings)
+    results = simulate_many(
+        runs,
+        replications=replications,
+        seed=seed,
+        workers=processes,
+        deterministic=deterministic,
+        progress=None if progress is None else _rescaled(progress, total),
+        scheduler=scheduler,
+    )
+    joined, start = [], 0
+    for scenario, input_order, count in plans:
+        parts_of_run = results[start : start + count]
+        start += count
+        joined.append(join_strategies(parts_of_run, scenario=scenario, input_order=input_order))
+    return joined
+
+
+def strategy_groups(
+    scenario: Scenario, *, parts: int, seed: int, deterministic: bool
+) -> tuple[list[list[str]], list[str]]:
+    """``scenario``'s strategies dealt into at most ``parts`` groups, and its inputs' draw order.
+
+    Strategies that share a calm world (:func:`~riskSim.simulation.batch.calm_key`,
+    judged on a one-replication compile of the scenario) always share a group,
+    where the batch plays that world once; the classes are dealt largest
+    first to the group with the fewest strategies. Each group lists its
+    strategies in the scenario's order, and groups come in the order of their
+    first strategy, so the split depends only on the scenario and ``parts``.
+
+    Returns:
+        The groups of strategy names, and every uncertain input's dotted path
+        in the order a run of the whole scenario draws them (what
+        :func:`~riskSim.results.records.join_strategies` needs).
+    """
+    plan = compile_batch(scenario, batch_index=0, size=1, seed=seed, deterministic=deterministic)
+    classes: dict[tuple[object, ...], list[str]] = {}
+    for strategy in plan.strategies:
+        classes.setdefault(calm_key(strategy), []).append(strategy.name)
+    groups: list[list[str]] = [[] for _ in range(max(1, min(parts, len(classes))))]
+    for members in sorted(classes.values(), key=len, reverse=True):
+        min(groups, key=len).extend(members)
+    position = {name: index for index, name in enumerate(scenario.strategies)}
+    dealt = sorted(
+        (sorted(group, key=position.__getitem__) for group in groups if group),
+        key=lambda group: position[group[0]],
+    )
+    return dealt, list(plan.inputs)
+
+
+def _rescaled(progress: ProgressCallback, total: int) -> ProgressCallback:
+    """Progress over a split run's groups, told as replications of the runs as given."""
+    shown = -1
+
+    def heard(done: int, split_total: int) -> None:
+        nonlocal shown
+        now = done * total // split_total
+        if now != shown:
+            shown = now
+            progress(now, total)
+
+    return heard
 
 
 MEMORY_HEADROOM = 2.5

@@ -21,13 +21,13 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from queue import Empty, SimpleQueue
-from typing import Any, TypeVar
+from typing import Any, Protocol
 
 from riskSim.errors import InvalidInputError, RiskSimError
 from riskSim.results.records import BatchResult
@@ -44,6 +44,7 @@ __all__ = [
     "batch_sizes",
     "default_workers",
     "BatchJob",
+    "OrderedMap",
     "calm_signature",
     "ordered_map",
     "plan_jobs",
@@ -157,21 +158,54 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-Item = TypeVar("Item")
-Output = TypeVar("Output")
+class OrderedMap(Protocol):
+    """What :func:`ordered_map` yields: ``map(function, items)``, results in the items' order.
+
+    ``on_result(position, output)``, when given, hears each output as soon as
+    it and every one before it are done (in the items' order), so a caller can
+    report progress while the rest still run.
+    """
+
+    def __call__(
+        self,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        *,
+        on_result: Callable[[int, Any], None] | None = None,
+    ) -> list[Any]:
+        """The outputs of ``function`` over ``items``, in the items' order."""
+        ...
+
+
+def _mapper(outputs: Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]) -> OrderedMap:
+    """An :class:`OrderedMap` over ``outputs(function, items)``, yielded in the items' order."""
+
+    def mapped(
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        *,
+        on_result: Callable[[int, Any], None] | None = None,
+    ) -> list[Any]:
+        collected = []
+        for position, output in enumerate(outputs(function, items)):
+            if on_result is not None:
+                on_result(position, output)
+            collected.append(output)
+        return collected
+
+    return mapped
 
 
 @contextmanager
-def ordered_map(
-    workers: int, *, scheduler: str | None = None
-) -> Iterator[Callable[[Callable[[Item], Output], Sequence[Item]], list[Any]]]:
+def ordered_map(workers: int, *, scheduler: str | None = None) -> Iterator[OrderedMap]:
     """A ``map`` over ``workers`` processes whose results come back in the items' order.
 
-    For studies that run many small scenarios (an optimizer's trials): one
-    pool (or one Dask client, with ``scheduler``) for the whole study, the
-    same worker set-up as the batches', and results placed by position, never
-    by completion, so the study's outcome does not depend on the workers.
-    ``function`` must be picklable (a module-level function).
+    For studies that run many small scenarios (an optimizer's trials) or
+    render many results (``risksim charts``): one pool (or one Dask client,
+    with ``scheduler``) for the whole study, the same worker set-up as the
+    batches', and results placed by position, never by completion, so the
+    study's outcome does not depend on the workers. ``function`` must be
+    picklable (a module-level function). See :class:`OrderedMap`.
 
     Raises:
         InvalidInputError: (``scheduler``) Dask is not installed or unreachable.
@@ -181,22 +215,22 @@ def ordered_map(
             token = uuid.uuid4().hex[:8]
             calls = 0
 
-            def dask_map(function: Callable[[Item], Output], items: Sequence[Item]) -> list[Any]:
+            def on_dask(function: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
                 nonlocal calls
                 calls += 1
                 futures = [
                     client.submit(function, item, pure=False, key=f"risksim-{token}-{calls}-{i}")
                     for i, item in enumerate(items)
-                ]
-                return [future.result() for future in futures]
+                ]  # every item submitted before the first result is awaited
+                return (future.result() for future in futures)
 
-            yield dask_map
+            yield _mapper(on_dask)
         return
     if workers <= 1:
-        yield lambda function, items: [function(item) for item in items]
+        yield _mapper(lambda function, items: (function(item) for item in items))
         return
     with _pool_context().Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        yield lambda function, items: pool.map(function, items, chunksize=1)
+        yield _mapper(lambda function, items: pool.imap(function, items, chunksize=1))
 
 
 @dataclass(frozen=True)

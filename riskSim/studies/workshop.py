@@ -3,9 +3,10 @@
 Owns what a team file is (``team: NAME`` and ``strategy: {...}``, the fields
 of one entry of a scenario's ``strategies``), checking every team file
 against a scenario with errors that name the team's own file, field and line,
-running every team's strategy in one simulation (common random numbers: each
+running every team's strategy as one simulation (common random numbers: each
 team's numbers equal a plain ``risksim run`` of its strategy with the same
-seed), ranking the teams by the scenario's ``workshop.score`` (ties share a
+seed; :func:`~riskSim.simulation.simulate_split` spreads the teams over the
+cores), ranking the teams by the scenario's ``workshop.score`` (ties share a
 rank), and the round-by-round reveal, where the horizon is cut at each shock
 onset and the teams are ranked on what they had earned by then.
 
@@ -17,7 +18,7 @@ It must not know typer, the terminal, charts or file outputs (those live in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ from riskSim.results import ShockOnset, SimulationResults, headline_figures, sho
 from riskSim.scenario import Scenario, Strategy
 from riskSim.scenario.limits import MAX_NAME_CHARS
 from riskSim.scenario.loading import Origins, read_yaml, shown_key, shown_value, validate_data
-from riskSim.simulation import simulate
+from riskSim.simulation import simulate_split
+from riskSim.simulation.runners import ProgressCallback
 
 __all__ = [
     "LEADERBOARD_COLUMNS",
@@ -393,20 +395,22 @@ def run_workshop(
     seed: int | None = None,
     workers: int | None = None,
     deterministic: bool = False,
-    progress: Any = None,
+    progress: ProgressCallback | None = None,
 ) -> WorkshopRun:
-    """Simulate every team's strategy once, together, and rank them.
+    """Simulate every team's strategy once, on common random numbers, and rank them.
 
-    One simulation with strategies = {team: strategy}: the engine gives each
-    strategy the same random streams and shock onsets whatever runs beside it,
-    so every team's numbers equal a plain run of its strategy with the same seed.
+    One run of strategies = {team: strategy}: the engine gives each strategy
+    the same random streams and shock onsets whatever runs beside it, so every
+    team's numbers equal a plain run of its strategy with the same seed. That
+    is also why the teams may be split over the cores (a 400-replication
+    workshop is one batch, one core, if they are not) and joined back.
     Teams are put in name order first, so their order in the combined scenario
     (and so their colours in every chart) never depends on the order given.
     """
     teams = sorted(teams, key=_team_order)
     combined = team_scenario(scenario, teams)
-    results = simulate(
-        combined,
+    (results,) = simulate_split(
+        [combined],
         replications=replications,
         seed=seed,
         workers=workers,
@@ -488,32 +492,37 @@ def play_rounds(
     run: WorkshopRun,
     *,
     workers: int | None = None,
-) -> Iterator[Round]:
-    """The rounds of the reveal, one at a time (each is simulated when asked for).
+    progress: ProgressCallback | None = None,
+) -> list[Round]:
+    """The rounds of the reveal, in order.
 
     Round ``k`` runs from one shock onset to the next (the first from day 0,
     the last to the horizon). Its standings re-simulate every team together
     with ``horizon_days`` set to the round's end: the same seed, the same
     common random numbers and shock onsets, so the standings are as fair as
     the final leaderboard, and the last round's are the final leaderboard.
+    Every cut is simulated at once, on one pool (each cut alone is a batch or
+    two: one core); ``progress`` hears their replications.
     """
     plan = round_plan(run.results)
-    for number, (start, end, shocks) in enumerate(plan, start=1):
-        last = number == len(plan)
-        if last:
-            table = run.leaderboard
-        else:
-            cut = run.scenario.model_copy(update={"horizon_days": end})
-            table = standings(
-                simulate(
-                    cut,
-                    replications=run.results.replications,
-                    seed=run.results.seed,
-                    workers=workers,
-                    deterministic=run.results.deterministic,
-                )
-            )
-        yield Round(number, start, end, shocks, tuple(table), last)
+    cuts = [run.scenario.model_copy(update={"horizon_days": end}) for _, end, _ in plan[:-1]]
+    cut_results = (
+        simulate_split(
+            cuts,
+            replications=run.results.replications,
+            seed=run.results.seed,
+            workers=workers,
+            deterministic=run.results.deterministic,
+            progress=progress,
+        )
+        if cuts
+        else []
+    )
+    tables = [*(standings(results) for results in cut_results), run.leaderboard]
+    return [
+        Round(number, start, end, shocks, tuple(table), number == len(plan))
+        for number, ((start, end, shocks), table) in enumerate(zip(plan, tables, strict=True), 1)
+    ]
 
 
 def round_plan(results: SimulationResults) -> list[tuple[int, int, tuple[ShockOnset, ...]]]:

@@ -7,6 +7,7 @@ which change whenever a scenario does.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 import riskSim
 from riskSim.charts import render_charts
 from riskSim.cli import app
+from riskSim.cli import charts as charts_command
 from riskSim.outputs.folder import MANIFEST_NAME
 from riskSim.outputs.run import summary_json
 from tests.conftest import png_size, tiny_data
@@ -172,8 +174,33 @@ def test_run_writes_five_png_charts_and_both_reports(scenarios, tmp_path: Path) 
     assert (out / "report.html").read_text(encoding="utf-8").count("<svg") == 5
 
 
-def test_says_which_scenario_runs_and_how_many_are_left(scenarios, tmp_path: Path) -> None:
-    result = charts(scenarios, "--out", tmp_path / "announced")
+def test_says_what_runs_which_scenario_is_drawn_and_how_many_are_left(
+    scenarios, tmp_path: Path
+) -> None:
+    result = charts(scenarios, "--out", tmp_path / "announced", "--workers", 2)
     assert result.exit_code == 0, result.output
-    assert "[1/2] simulating first (40 replications); 1 left after it" in result.stderr
-    assert "[2/2] simulating second (30 replications); 0 left after it" in result.stderr
+    assert result.stderr.splitlines() == [
+        "simulating 2 scenarios together (70 replications)",
+        "[1/2] charts of first drawn; 1 left",
+        "[2/2] charts of second drawn; 0 left",
+    ]
+
+
+def test_one_bar_counts_every_scenarios_replications(
+    scenarios, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars: list[tuple[str, bool, list[tuple[int, int]]]] = []
+
+    @contextmanager
+    def bar(name: str, *, enabled: bool):
+        heard: list[tuple[int, int]] = []
+        bars.append((name, enabled, heard))
+        yield lambda done, total: heard.append((done, total))
+
+    monkeypatch.setattr(charts_command, "batch_progress", bar)
+    result = charts(scenarios, "--out", tmp_path / "bar", "--workers", 2)
+    assert result.exit_code == 0, result.output
+    ((name, enabled, heard),) = bars
+    assert (name, enabled) == ("2 scenarios", True)
+    assert heard[0] == (0, 70) and heard[-1] == (70, 70)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)

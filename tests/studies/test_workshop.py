@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from riskSim.outputs.debrief import leaderboard_csv, team_stories, write_debrief
 from riskSim.scenario import Scenario
 from riskSim.scenario.loading import load_scenario
 from riskSim.scenario.templates import render_team_template
+from riskSim.simulation import monte_carlo
 from riskSim.studies.workshop import (
     LEADERBOARD_COLUMNS,
     load_teams,
@@ -148,6 +150,53 @@ def test_team_order_changes_nothing(scenario, team_file, tmp_path):
     backward = run_workshop(scenario, load_teams(paths[::-1], scenario), workers=2)
     assert leaderboard_csv(forward.leaderboard) == leaderboard_csv(backward.leaderboard)
     assert render_workshop_charts(forward, "svg") == render_workshop_charts(backward, "svg")
+
+
+@pytest.fixture
+def submitted(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, list[str]]]]:
+    """Per call of the pool runner, each run its jobs simulate: (horizon, strategies)."""
+    calls: list[list[tuple[int, list[str]]]] = []
+    real = monte_carlo.run_jobs
+
+    def spy(jobs, **options):
+        runs = [run for job in jobs for run in job.scenarios]
+        calls.append([(run.horizon_days, list(run.strategies)) for run in runs])
+        return real(jobs, **options)
+
+    monkeypatch.setattr(monte_carlo, "run_jobs", spy)
+    return calls
+
+
+def test_teams_run_on_every_core_and_their_numbers_do_not_change(scenario, team_file, submitted):
+    paths = [team_file("Payers", PAYERS), team_file("Movers", MOVERS), team_file("Q", QUITTERS)]
+    teams = load_teams(paths, scenario)
+    one, two = (run_workshop(scenario, teams, workers=workers) for workers in (1, 2))
+    assert json.dumps(two.results.summary) == json.dumps(one.results.summary)
+    assert two.results.weekly_rows() == one.results.weekly_rows()
+    assert leaderboard_csv(two.leaderboard) == leaderboard_csv(one.leaderboard)
+    assert render_workshop_charts(two, "svg") == render_workshop_charts(one, "svg")
+    # 40 replications are one batch: at two workers the teams go to two jobs, and Payers
+    # and Q, who differ only in their responses, share one (and its calm world)
+    assert submitted == [
+        [(28, ["Movers", "Payers", "Q"])],
+        [(28, ["Movers"]), (28, ["Payers", "Q"])],
+    ]
+
+
+def test_every_rounds_standings_come_from_one_pool_whatever_the_workers(team_file, submitted):
+    data = workshop_data(horizon_days=42)
+    data["shocks"].append({"type": "reach_collapse", "channel": "social", "at": 28, "factor": 0.5})
+    scenario = Scenario.model_validate(data)
+    teams = load_teams([team_file("Movers", MOVERS), team_file("Payers", PAYERS)], scenario)
+    rounds = {}
+    for workers in (1, 2):
+        run = run_workshop(scenario, teams, workers=workers)
+        submitted.clear()
+        rounds[workers] = play_rounds(run, workers=workers)
+        # both cuts (days 14 and 28) at once; the last round is the leaderboard, not rerun
+        assert [[horizon for horizon, _ in call] for call in submitted] == [[14, 28]]
+    assert [played.end_day for played in rounds[1]] == [14, 28, 42]
+    assert rounds[2] == rounds[1]
 
 
 def test_a_teams_mistake_names_its_file_field_and_line(scenario, team_file, tmp_path):
