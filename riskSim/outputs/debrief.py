@@ -60,6 +60,14 @@ TABLE_HEADER = (
     "profit at risk CVaR95",
     "rented revenue share",
 )
+TEXT_COLUMNS = frozenset({"team"})
+"""Columns of :data:`TABLE_HEADER` holding words: left-aligned; every other one is a
+number (rank, money, percent) and right-aligned, in Markdown and HTML alike."""
+
+
+def _alignment(column: str) -> str:
+    """The CSS class of a leaderboard column: ``text`` (left) or ``number`` (right)."""
+    return "text" if column in TEXT_COLUMNS else "number"
 
 
 def leaderboard_csv(rows: Sequence[Standing]) -> str:
@@ -251,7 +259,11 @@ def leaderboard_markdown(run: WorkshopRun, *, chart_files: Sequence[str] = ()) -
     lines += [f"- {line}" for line in _shock_lines(run)]
     lines += ["", "## Leaderboard", ""]
     lines.append("| " + " | ".join(TABLE_HEADER) + " |")
-    lines.append("|" + "|".join(["---", "---", *["---:"] * (len(TABLE_HEADER) - 2)]) + "|")
+    lines.append(
+        "|"
+        + "|".join("---" if _alignment(column) == "text" else "---:" for column in TABLE_HEADER)
+        + "|"
+    )
     for cells in standing_cells(run.leaderboard, run.scenario.currency):
         lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     lines += [
@@ -290,10 +302,19 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
     body += ["<h2>The shocks, revealed</h2>", "<ul>"]
     body += [f"<li>{html.escape(line)}</li>" for line in _shock_lines(run)]
     body += ["</ul>", "<h2>Leaderboard</h2>", "<table>", "<thead><tr>"]
-    body += [f"<th>{html.escape(cell)}</th>" for cell in TABLE_HEADER]
+    body += [
+        f'<th class="{_alignment(cell)}">{html.escape(cell)}</th>' for cell in TABLE_HEADER
+    ]
     body += ["</tr></thead>", "<tbody>"]
     for cells in standing_cells(run.leaderboard, run.scenario.currency):
-        body.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+        body.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{_alignment(column)}">{html.escape(cell)}</td>'
+                for column, cell in zip(TABLE_HEADER, cells, strict=True)
+            )
+            + "</tr>"
+        )
     body += ["</tbody>", "</table>"]
     for name in ("leaderboard", "debrief"):
         if name in svg_charts:
