@@ -31,6 +31,7 @@ from riskSim.units import DAYS_PER_WEEK
 from riskSim.words import (
     SCORE_LABELS,
     WORKSHOP_CAPTIONS,
+    channel_name,
     currency_label,
     money,
     percent,
@@ -137,12 +138,13 @@ def _posts(count: float) -> str:
 
 def _response(strategy: Strategy, onset: ShockOnset, shock: Any, team: str) -> str:
     """What the team's strategy did when this shock hit, as the middle of a sentence."""
-    channel = shock.channel
+    channel = channel_name(shock.channel)
     delay = strategy.effective_reaction_days()
     after = f" after {delay:g} days" if delay else ""
-    captures = [capture for capture in strategy.capture if capture.from_ == channel]
+    captures = [capture for capture in strategy.capture if capture.from_ == shock.channel]
     moving = " and ".join(
-        f"{percent(quoted_mean(capture.rate))} of {channel}'s engaged people into {capture.to}"
+        f"{percent(quoted_mean(capture.rate))} of {channel}'s engaged people into "
+        f"{channel_name(capture.to)}"
         for capture in captures
     )
     if shock.type == "pay_per_post":
@@ -155,7 +157,7 @@ def _response(strategy: Strategy, onset: ShockOnset, shock: Any, team: str) -> s
         return f"{team} stopped posting on {channel}{after}"
     if shock.type == "platform_shutdown":
         if strategy.responses.platform_shutdown == "evacuate" and captures:
-            targets = " and ".join(sorted({capture.to for capture in captures}))
+            targets = " and ".join(sorted({channel_name(capture.to) for capture in captures}))
             return f"{team} evacuated {channel}'s audience into {targets} during the notice"
         if strategy.responses.platform_shutdown == "evacuate":
             return f"{team} meant to evacuate {channel} but had no capture out of it to speed up"
