@@ -17,13 +17,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from riskSim.charts.style import (
     CALM,
     chart_style,
     money_axis,
     new_figure,
+    percent_axis,
     render,
     strategy_colours,
     strategy_shades,
@@ -192,7 +192,7 @@ def frontier(result: SweepResult) -> Figure:
                 color=EFFICIENT if pareto else "#333333",
                 fontweight="bold" if pareto else "normal",
             )
-        axes.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
+        axes.xaxis.set_major_formatter(percent_axis())
         axes.yaxis.set_major_formatter(money_axis(result.scenario.currency))
         axes.set_xlabel("relative revenue at risk (share of calm-world revenue the shocks take)")
         axes.set_ylabel("expected profit (shocked world)")
@@ -292,7 +292,7 @@ def sweep_panels(result: SweepResult) -> Figure:
             panel.yaxis.set_major_formatter(
                 money_axis(result.scenario.currency)
                 if is_money
-                else PercentFormatter(xmax=1.0, decimals=0)
+                else percent_axis()
             )
             if len(columns) > 1 and len(series) == 1:
                 panel.legend(fontsize=11)

@@ -77,3 +77,17 @@ def test_grid_lines_get_a_marker_each_larger_first(tmp_path: Path) -> None:
     assert first.get_markersize() > second.get_markersize()
     legend = figure.axes[-1].get_legend()
     assert [handle.get_marker() for handle in legend.legend_handles[:2]] == ["o", "s"]
+
+
+def test_percent_ticks_on_half_percent_steps_are_told_apart(tmp_path: Path) -> None:
+    result = _exit_sweep(tmp_path, "shocks.0.fee=0:10:3")
+    panel = sweep_panels(result).axes[3]
+    assert panel.get_title() == "relative revenue at risk"
+    ticks = [0.52, 0.525, 0.53, 0.535]
+    for formatter in (
+        panel.yaxis.get_major_formatter(),
+        frontier(result).axes[0].xaxis.get_major_formatter(),
+    ):
+        formatter.set_locs(ticks)
+        # whole percents printed "52%, 52%, 53%, 54%" on the LinkedIn sweep
+        assert [formatter(tick) for tick in ticks] == ["52.0%", "52.5%", "53.0%", "53.5%"]
