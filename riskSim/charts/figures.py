@@ -106,17 +106,32 @@ ONSET_LABEL_GAP = 4.0
 """Points between two stacked onset labels."""
 
 
+PANEL_CHARACTERS = 140
+"""Characters of an onset label across the width of a figure's plotting area."""
+
+
+def _right_side(onset: ShockOnset, weeks: int) -> bool:
+    """True when the onset's label ends at its onset (more room left of it than right)."""
+    return onset.first_day / DAYS_PER_WEEK > 0.5 * weeks
+
+
 def _onset_texts(onsets: list[ShockOnset], weeks: int, columns: int) -> list[str]:
     """The label of each onset drawn on a ``weeks``-long axis, wrapped to fit its panel.
 
-    A panel of a figure ``columns`` wide holds about ``150 // columns`` characters
-    at :data:`ONSET_LABEL_SIZE`; a longer label wraps onto a second line.
+    A label starts at its onset and runs to the panel's right edge (or, past the
+    middle, ends at its onset and runs to the left edge); it is wrapped to the
+    room on that side, about :data:`PANEL_CHARACTERS` ``// columns`` across a
+    whole panel, so it never runs under the next panel.
     """
-    return [
-        textwrap.fill(f"{onset.label}, {_onset_when(onset)}", width=max(24, 150 // columns))
-        for onset in onsets
-        if onset.first_day / DAYS_PER_WEEK < weeks
-    ]
+    texts = []
+    for onset in onsets:
+        start = onset.first_day / DAYS_PER_WEEK
+        if start >= weeks:
+            continue
+        room = start / weeks if _right_side(onset, weeks) else 1.0 - start / weeks
+        width = max(16, int(PANEL_CHARACTERS / columns * room) - 2)
+        texts.append(textwrap.fill(f"{onset.label}, {_onset_when(onset)}", width=width))
+    return texts
 
 
 def _label_points(texts: list[str]) -> float:
@@ -176,7 +191,7 @@ def _mark_onsets(
         text = next(texts)
         if not labelled:
             continue
-        right_side = start > 0.6 * weeks
+        right_side = _right_side(onset, weeks)
         label = axes.annotate(
             text,
             (start, below_bars),
