@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = [
+    "CHANNEL_NAMES",
     "CHART_CAPTIONS",
     "WORKSHOP_CAPTIONS",
     "CURRENCY_SYMBOLS",
@@ -24,9 +25,11 @@ __all__ = [
     "money_digits",
     "percent",
     "about_sign",
+    "channel_name",
     "quoted_mean",
     "round_money",
     "short_money",
+    "sentence_start",
     "shock_happened",
 ]
 
@@ -60,6 +63,42 @@ WORKSHOP_CAPTIONS = {
     "(shock onsets in red), beside the score the teams are ranked on, in rank order.",
 }
 """The workshop's charts, in the order they are drawn and shown, with their captions."""
+
+
+CHANNEL_NAMES = {
+    "tiktok": "TikTok",
+    "linkedin": "LinkedIn",
+    "google_plus": "Google+",
+    "x": "X",
+    "twitter": "Twitter",
+    "youtube": "YouTube",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "pinterest": "Pinterest",
+    "threads": "Threads",
+    "email": "email",
+    "sms": "SMS",
+}
+"""Channel ids (lower case, ``_`` for ``-``) whose name is a brand, spelt as the brand spells it."""
+
+
+def channel_name(channel: str) -> str:
+    """A channel id as a name in a sentence: ``google_plus`` is "Google+", ``tiktok`` "TikTok".
+
+    Scenarios name channels by id only; a known platform gets its brand's
+    spelling (:data:`CHANNEL_NAMES`), any other id its words, underscores and
+    hyphens read as spaces (``shop-newsletter`` is "shop newsletter"). Every
+    sentence, label and chart that names a channel goes through here.
+    """
+    known = CHANNEL_NAMES.get(channel.lower().replace("-", "_"))
+    if known is not None:
+        return known
+    return " ".join(channel.replace("_", " ").replace("-", " ").split())
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter upper case (the rest as written: "TikTok" stays)."""
+    return text[:1].upper() + text[1:]
 
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -205,8 +244,8 @@ def about_sign(value: Any) -> str:
 
 
 def describe_shock(shock: Any, currency: str | None = None) -> str:
-    """What a shock does, in a few words: ``linkedin charges $10 per post``."""
-    channel = shock.channel
+    """What a shock does, in a few words: ``LinkedIn charges $10 per post``."""
+    channel = channel_name(shock.channel)
     about, number = about_sign, quoted_mean
     if shock.type == "pay_per_post":
         return f"{channel} charges {about(shock.fee)}{money(number(shock.fee), currency)} per post"
@@ -238,8 +277,8 @@ def describe_shock(shock: Any, currency: str | None = None) -> str:
 
 
 def shock_happened(shock: Any, currency: str | None = None) -> str:
-    """The shock as a clause in the past tense: ``instagram started charging $5 a post``."""
-    channel, number = shock.channel, quoted_mean
+    """The shock as a clause in the past tense: ``Instagram started charging $5 a post``."""
+    channel, number = channel_name(shock.channel), quoted_mean
     if shock.type == "pay_per_post":
         return f"{channel} started charging {money(number(shock.fee), currency)} a post"
     if shock.type == "reach_collapse":

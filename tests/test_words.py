@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from riskSim.words import money_column, money_digits, short_money
+from riskSim.results.sensitivity import input_label
+from riskSim.scenario.loading import load_scenario
+from riskSim.words import (
+    channel_name,
+    describe_shock,
+    money_column,
+    money_digits,
+    shock_happened,
+    short_money,
+)
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 @pytest.mark.parametrize(
@@ -47,3 +60,35 @@ def test_a_column_has_one_unit_and_one_count_of_decimals() -> None:
     assert money_column([2_500_000, 300_000]) == ["2.50M", "0.30M"]
     assert money_column([-0.2, 0]) == ["0", "0"]
     assert money_column([]) == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "name"),
+    [
+        ("google_plus", "Google+"),
+        ("google-plus", "Google+"),
+        ("tiktok", "TikTok"),
+        ("TikTok", "TikTok"),
+        ("linkedin", "LinkedIn"),
+        ("x", "X"),
+        ("youtube", "YouTube"),
+        ("email", "email"),
+        ("social", "social"),
+        ("shop_newsletter", "shop newsletter"),
+        ("local-events", "local events"),
+    ],
+)
+def test_channel_ids_read_as_names(channel: str, name: str) -> None:
+    assert channel_name(channel) == name
+
+
+def test_shocks_name_their_channel_not_its_id() -> None:
+    shutdown = load_scenario(SCENARIOS / "google-plus-shutdown.yaml").shocks[0]
+    assert describe_shock(shutdown) == "Google+ shuts down after 176 days' notice"
+    assert shock_happened(shutdown) == "Google+ shut down"
+
+
+def test_tornado_inputs_keep_the_brand_spelling() -> None:
+    scenario = load_scenario(SCENARIOS / "creator-single-platform.yaml")
+    assert input_label(scenario, "shocks.0.at") == "TikTok platform shutdown: onset day"
+    assert input_label(scenario, "channels.tiktok.organic_reach") == "TikTok: organic reach"

@@ -31,6 +31,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from riskSim.charts.style import (
     CALM,
+    FIGSIZE,
     OWNED,
     RENTED,
     SHOCK,
@@ -99,16 +100,75 @@ def _grid(count: int) -> tuple[int, int]:
     return math.ceil(count / columns), columns
 
 
+ONSET_LABEL_SIZE = 12
+"""Points; onset labels sit in a headroom above the data, one under the other."""
+ONSET_LABEL_GAP = 4.0
+"""Points between two stacked onset labels."""
+
+
+PANEL_CHARACTERS = 140
+"""Characters of an onset label across the width of a figure's plotting area."""
+
+
+def _right_side(onset: ShockOnset, weeks: int) -> bool:
+    """True when the onset's label ends at its onset (more room left of it than right)."""
+    return onset.first_day / DAYS_PER_WEEK > 0.5 * weeks
+
+
+def _onset_texts(onsets: list[ShockOnset], weeks: int, columns: int) -> list[str]:
+    """The label of each onset drawn on a ``weeks``-long axis, wrapped to fit its panel.
+
+    A label starts at its onset and runs to the panel's right edge (or, past the
+    middle, ends at its onset and runs to the left edge); it is wrapped to the
+    room on that side, about :data:`PANEL_CHARACTERS` ``// columns`` across a
+    whole panel, so it never runs under the next panel.
+    """
+    texts = []
+    for onset in onsets:
+        start = onset.first_day / DAYS_PER_WEEK
+        if start >= weeks:
+            continue
+        room = start / weeks if _right_side(onset, weeks) else 1.0 - start / weeks
+        width = max(16, int(PANEL_CHARACTERS / columns * room) - 2)
+        texts.append(textwrap.fill(f"{onset.label}, {_onset_when(onset)}", width=width))
+    return texts
+
+
+def _label_points(texts: list[str]) -> float:
+    """Height in points of ``texts`` stacked one under the other."""
+    lines = sum(text.count("\n") + 1 for text in texts)
+    return lines * ONSET_LABEL_SIZE * 1.25 + len(texts) * ONSET_LABEL_GAP
+
+
+def onset_headroom(onsets: list[ShockOnset], weeks: int, *, rows: int, columns: int) -> float:
+    """The share of a panel's height kept above the data for onset bars and labels.
+
+    The bars of uncertain onsets and the stacked labels below them sit in this
+    headroom, so no label covers a band or a line. A panel is about
+    ``0.72 * 9 / rows`` inches tall (the rest is titles, axis labels and legend).
+    """
+    texts = _onset_texts(onsets, weeks, columns)
+    if not texts:
+        return 0.0
+    bars = ONSET_BAR * sum(onset.uncertain for onset in onsets) + 0.03
+    panel_points = 0.72 * FIGSIZE[1] * 72 / rows
+    return min(0.6, bars + _label_points(texts) / panel_points + 0.02)
+
+
 def _mark_onsets(
     axes: Axes, onsets: list[ShockOnset], weeks: int, *, labelled: bool, columns: int = 1
 ) -> None:
     """Shock onsets on a time axis in weeks: a line for a fixed day, a span for a window.
 
-    Labels are wrapped to fit half a panel of a figure ``columns`` panels wide: a
-    neighbouring panel would paint over anything longer.
+    Labels are stacked, one under the other, below the bars of uncertain
+    onsets, in the headroom :func:`onset_headroom` keeps above the data; each
+    starts at its onset (ends there, in the right part of the axis) and is
+    wrapped to fit its panel of a figure ``columns`` panels wide.
     """
     transform = axes.get_xaxis_transform()
-    below_bars = 0.97 - ONSET_BAR * sum(onset.uncertain for onset in onsets)
+    below_bars = 0.99 - ONSET_BAR * sum(onset.uncertain for onset in onsets)
+    texts = iter(_onset_texts(onsets, weeks, columns))
+    stacked = 0.0
     for order, onset in enumerate(onsets):
         start = onset.first_day / DAYS_PER_WEEK
         if start >= weeks:
@@ -126,25 +186,26 @@ def _mark_onsets(
                 [start, start], [0.0, top], transform=transform, color=SHOCK, linewidth=1,
                 linestyle=":", alpha=0.6,
             )
-            when = f"starts between days {onset.first_day:,.0f} and {onset.last_day:,.0f}"
         else:
             axes.axvline(start, color=SHOCK, linewidth=2, linestyle="-", alpha=0.85)
-            when = f"from day {onset.first_day:,.0f}"
+        text = next(texts)
         if not labelled:
             continue
-        right_side = start > 0.6 * weeks
-        label = axes.text(
-            start + (-0.01 if right_side else 0.01) * weeks,
-            below_bars - 0.13 * (order % 5),
-            textwrap.fill(f"{onset.label}, {when}", width=max(18, 64 // columns)),
-            transform=transform,
+        right_side = _right_side(onset, weeks)
+        label = axes.annotate(
+            text,
+            (start, below_bars),
+            xycoords=transform,
+            xytext=(-4 if right_side else 4, -stacked),
+            textcoords="offset points",
             ha="right" if right_side else "left",
             va="top",
-            fontsize=13,
+            fontsize=ONSET_LABEL_SIZE,
             color=SHOCK,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
             zorder=5,
         )
+        stacked += _label_points([text])
         # A label may run over the next panel; it must not squeeze its own panel.
         label.set_in_layout(False)
 
@@ -265,8 +326,12 @@ def revenue_fan(results: SimulationResults) -> Figure:
                 )
             )
         _hide_unused(grid, len(names))
-        low = min(float(np.min(axes.dataLim.y0)) for axes in grid.flat[: len(names)])
-        grid.flat[0].set_ylim(bottom=min(0.0, low))
+        used = grid.flat[: len(names)]
+        low = min(0.0, min(float(axes.dataLim.y0) for axes in used))
+        high = max(float(axes.dataLim.y1) for axes in used)
+        headroom = onset_headroom(onsets, weeks, rows=rows, columns=columns)
+        # the data fill the panel below the headroom; bars and labels sit above it
+        grid.flat[0].set_ylim(low, low + (high - low) * 1.04 / (1.0 - headroom))
         handles.append(
             (
                 (Patch(facecolor=CALM, alpha=0.2), Line2D([], [], color=CALM, linestyle="--")),

@@ -17,13 +17,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from riskSim.charts.style import (
     CALM,
     chart_style,
     money_axis,
     new_figure,
+    percent_axis,
     render,
     strategy_colours,
     strategy_shades,
@@ -35,10 +35,12 @@ if TYPE_CHECKING:
     from riskSim.studies.sweep import SweepResult
 
 __all__ = [
+    "COINCIDE",
     "compare_bars",
     "compared_strategies",
     "frontier",
     "heatmap",
+    "point_labels",
     "render_compare_charts",
     "render_sweep_charts",
     "sweep_chart_names",
@@ -94,6 +96,58 @@ def _series_colours(result: SweepResult, count: int) -> list[str]:
     return strategy_shades(strategy_colours(names)[result.strategy], count)
 
 
+COINCIDE = 0.01
+"""Points closer than this share of the data's span on both axes are drawn as one."""
+
+
+def point_labels(
+    result: SweepResult, risk: np.ndarray, profit: np.ndarray
+) -> list[tuple[str, int, bool]]:
+    """One label per place on the frontier: points that coincide share one label.
+
+    When a field stops mattering (a fee above which the strategy exits), its
+    points sit on top of each other and their labels would print over each
+    other; instead the first of them carries every value, ``"10, 20, 30"`` (with
+    two varied fields, points are separated by ``"; "``: ``"0.05, 10; 0.1, 10"``).
+
+    Args:
+        result: the sweep.
+        risk (ndarray[points]): relative revenue at risk per point, in grid order.
+        profit (ndarray[points]): expected profit per point, in grid order.
+
+    Returns:
+        ``(label, index of the point it is drawn at, any of them Pareto-efficient)``
+        per place, in grid order of the places' first points.
+    """
+    rows = result.rows()
+    tolerance_x = COINCIDE * (float(np.ptp(risk)) if len(risk) else 0.0)
+    tolerance_y = COINCIDE * (float(np.ptp(profit)) if len(profit) else 0.0)
+    places: list[list[int]] = []
+    for index in range(len(rows)):
+        for place in places:
+            first = place[0]
+            if (
+                abs(risk[index] - risk[first]) <= tolerance_x
+                and abs(profit[index] - profit[first]) <= tolerance_y
+            ):
+                place.append(index)
+                break
+        else:
+            places.append([index])
+    separator = ", " if len(result.paths) == 1 else "; "
+    return [
+        (
+            separator.join(
+                ", ".join(_value_text(rows[index][path]) for path in result.paths)
+                for index in place
+            ),
+            place[0],
+            any(rows[index]["pareto"] for index in place),
+        )
+        for place in places
+    ]
+
+
 def frontier(result: SweepResult) -> Figure:
     """Expected profit against relative revenue at risk, one labelled point per grid point.
 
@@ -128,18 +182,17 @@ def frontier(result: SweepResult) -> Figure:
             linewidths=3,
             zorder=3,
         )
-        for index, row in enumerate(rows):
-            text = ", ".join(_value_text(row[path]) for path in result.paths)
+        for text, index, pareto in point_labels(result, risk, profit):
             axes.annotate(
                 text,
                 (risk[index], profit[index]),
                 xytext=(14, 8),
                 textcoords="offset points",
                 fontsize=LABEL_SIZE,
-                color=EFFICIENT if row["pareto"] else "#333333",
-                fontweight="bold" if row["pareto"] else "normal",
+                color=EFFICIENT if pareto else "#333333",
+                fontweight="bold" if pareto else "normal",
             )
-        axes.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
+        axes.xaxis.set_major_formatter(percent_axis())
         axes.yaxis.set_major_formatter(money_axis(result.scenario.currency))
         axes.set_xlabel("relative revenue at risk (share of calm-world revenue the shocks take)")
         axes.set_ylabel("expected profit (shocked world)")
@@ -178,12 +231,24 @@ _LINE_STYLES = {
     "calm_profit_mean": ":",
     "revenue_at_risk_cvar95": "--",
 }
+_SERIES_MARKERS = ("o", "s", "^", "D", "v", "P")
+"""Markers of a grid's lines, one per value of its first field, so coinciding lines still show."""
+_HOLLOW = frozenset(_LINE_STYLES)
+"""Second lines of a panel: hollow, larger markers, so a line on top of the first shows as rings."""
 _LINE_NAMES = {
     "profit_mean": "shocked world",
     "calm_profit_mean": "calm world",
     "revenue_at_risk_mean": "mean",
     "revenue_at_risk_cvar95": "CVaR95",
 }
+
+
+def _series_marker(number: int, count: int) -> tuple[str, float]:
+    """Marker and size of series ``number`` of ``count``: earlier series larger, so lines that
+    coincide show as nested markers instead of the last one hiding the others."""
+    if count == 1:
+        return "o", 5.0
+    return _SERIES_MARKERS[number % len(_SERIES_MARKERS)], 5.0 + 2.5 * (count - 1 - number)
 
 
 def sweep_panels(result: SweepResult) -> Figure:
@@ -200,26 +265,34 @@ def sweep_panels(result: SweepResult) -> Figure:
         grid = figure.subplots(2, 3, squeeze=False)
         flat = list(grid.flat)
         for panel, (title, columns, is_money) in zip(flat, _PANELS, strict=False):
-            for (label, indexes), colour in zip(series, shades, strict=True):
+            for number, ((label, indexes), colour) in enumerate(zip(series, shades, strict=True)):
                 x = [rows[index][x_axis.path] for index in indexes]
+                marker, size = _series_marker(number, len(series))
                 for column in columns:
                     name = _LINE_NAMES.get(column)
                     shown = " - ".join(part for part in (label, name) if part) or None
+                    hollow = column in _HOLLOW
+                    line_colour = (
+                        CALM if column == "calm_profit_mean" and len(series) == 1 else colour
+                    )
                     panel.plot(
                         x,
                         [rows[index][column] for index in indexes],
-                        marker="o",
-                        markersize=5,
-                        color=CALM if column == "calm_profit_mean" and len(series) == 1 else colour,
+                        marker=marker,
+                        markersize=size + 5 if hollow else size,
+                        markerfacecolor="none" if hollow else line_colour,
+                        markeredgewidth=1.8 if hollow else 1.0,
+                        color=line_colour,
                         linestyle=_LINE_STYLES.get(column, "-"),
                         label=shown,
+                        zorder=3 if hollow else 2,
                     )
             panel.set_title(title, fontsize=15)
             panel.set_xlabel(_short(x_axis.path), fontsize=13)
             panel.yaxis.set_major_formatter(
                 money_axis(result.scenario.currency)
                 if is_money
-                else PercentFormatter(xmax=1.0, decimals=0)
+                else percent_axis()
             )
             if len(columns) > 1 and len(series) == 1:
                 panel.legend(fontsize=11)
@@ -228,12 +301,31 @@ def sweep_panels(result: SweepResult) -> Figure:
         if len(series) > 1:
             legend_panel.legend(
                 handles=[
-                    Line2D([], [], color=colour, marker="o", label=label)
-                    for (label, _), colour in zip(series, shades, strict=True)
+                    Line2D(
+                        [],
+                        [],
+                        color=colour,
+                        marker=_series_marker(number, len(series))[0],
+                        markersize=8,
+                        label=label,
+                    )
+                    for number, ((label, _), colour) in enumerate(zip(series, shades, strict=True))
                 ]
                 + [
-                    Line2D([], [], color=CALM, linestyle=":", label="calm-world profit"),
-                    Line2D([], [], color=CALM, linestyle="--", label="CVaR95 of revenue at risk"),
+                    Line2D(
+                        [],
+                        [],
+                        color=CALM,
+                        linestyle=linestyle,
+                        marker="o",
+                        markersize=9,
+                        markerfacecolor="none",
+                        label=text,
+                    )
+                    for linestyle, text in (
+                        (":", "calm-world profit"),
+                        ("--", "CVaR95 of revenue at risk"),
+                    )
                 ],
                 loc="center",
             )

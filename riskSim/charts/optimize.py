@@ -2,7 +2,8 @@
 
 Draws an :class:`~riskSim.studies.optimize.OptimizeResult` (a type only: this
 module never simulates, never searches and never writes files): trials within
-the budget as filled dots, those over it as hollow ones, the budget as a
+the budget as filled dots, those over it as hollow ones, both in the optimized
+strategy's own colour (its place in the scenario, as in every run chart), the budget as a
 vertical line, the non-dominated trials joined as the frontier and the best
 ringed.
 """
@@ -15,7 +16,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from riskSim.charts.style import OWNED, RENTED, SHOCK, chart_style, money_axis, new_figure, render
+from riskSim.charts.style import (
+    SHOCK,
+    chart_style,
+    money_axis,
+    new_figure,
+    render,
+    strategy_colours,
+)
 from riskSim.words import short_money
 
 if TYPE_CHECKING:
@@ -46,6 +54,8 @@ def optimize_chart(result: OptimizeResult) -> Figure:
     feasible = np.array([trial.feasible for trial in trials])
     frontier = np.array(result.frontier())
     currency = result.scenario.currency
+    names = result.strategy_names or (result.strategy,)
+    colour = strategy_colours(names)[result.strategy]
     with chart_style():
         figure = new_figure()
         axes = figure.subplots()
@@ -53,7 +63,7 @@ def optimize_chart(result: OptimizeResult) -> Figure:
             risk[feasible],
             value[feasible],
             s=70,
-            color=OWNED,
+            color=colour,
             zorder=3,
             label=f"within the budget ({int(feasible.sum())} trials)",
         )
@@ -62,7 +72,7 @@ def optimize_chart(result: OptimizeResult) -> Figure:
             value[~feasible],
             s=70,
             facecolors="none",
-            edgecolors=RENTED,
+            edgecolors=colour,
             linewidths=2,
             zorder=3,
             label=f"over the budget ({int((~feasible).sum())} trials)",

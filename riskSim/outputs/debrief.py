@@ -31,6 +31,7 @@ from riskSim.units import DAYS_PER_WEEK
 from riskSim.words import (
     SCORE_LABELS,
     WORKSHOP_CAPTIONS,
+    channel_name,
     currency_label,
     money,
     percent,
@@ -60,6 +61,14 @@ TABLE_HEADER = (
     "profit at risk CVaR95",
     "rented revenue share",
 )
+TEXT_COLUMNS = frozenset({"team"})
+"""Columns of :data:`TABLE_HEADER` holding words: left-aligned; every other one is a
+number (rank, money, percent) and right-aligned, in Markdown and HTML alike."""
+
+
+def _alignment(column: str) -> str:
+    """The CSS class of a leaderboard column: ``text`` (left) or ``number`` (right)."""
+    return "text" if column in TEXT_COLUMNS else "number"
 
 
 def leaderboard_csv(rows: Sequence[Standing]) -> str:
@@ -129,12 +138,13 @@ def _posts(count: float) -> str:
 
 def _response(strategy: Strategy, onset: ShockOnset, shock: Any, team: str) -> str:
     """What the team's strategy did when this shock hit, as the middle of a sentence."""
-    channel = shock.channel
+    channel = channel_name(shock.channel)
     delay = strategy.effective_reaction_days()
     after = f" after {delay:g} days" if delay else ""
-    captures = [capture for capture in strategy.capture if capture.from_ == channel]
+    captures = [capture for capture in strategy.capture if capture.from_ == shock.channel]
     moving = " and ".join(
-        f"{percent(quoted_mean(capture.rate))} of {channel}'s engaged people into {capture.to}"
+        f"{percent(quoted_mean(capture.rate))} of {channel}'s engaged people into "
+        f"{channel_name(capture.to)}"
         for capture in captures
     )
     if shock.type == "pay_per_post":
@@ -147,7 +157,7 @@ def _response(strategy: Strategy, onset: ShockOnset, shock: Any, team: str) -> s
         return f"{team} stopped posting on {channel}{after}"
     if shock.type == "platform_shutdown":
         if strategy.responses.platform_shutdown == "evacuate" and captures:
-            targets = " and ".join(sorted({capture.to for capture in captures}))
+            targets = " and ".join(sorted({channel_name(capture.to) for capture in captures}))
             return f"{team} evacuated {channel}'s audience into {targets} during the notice"
         if strategy.responses.platform_shutdown == "evacuate":
             return f"{team} meant to evacuate {channel} but had no capture out of it to speed up"
@@ -251,7 +261,11 @@ def leaderboard_markdown(run: WorkshopRun, *, chart_files: Sequence[str] = ()) -
     lines += [f"- {line}" for line in _shock_lines(run)]
     lines += ["", "## Leaderboard", ""]
     lines.append("| " + " | ".join(TABLE_HEADER) + " |")
-    lines.append("|" + "|".join(["---", "---", *["---:"] * (len(TABLE_HEADER) - 2)]) + "|")
+    lines.append(
+        "|"
+        + "|".join("---" if _alignment(column) == "text" else "---:" for column in TABLE_HEADER)
+        + "|"
+    )
     for cells in standing_cells(run.leaderboard, run.scenario.currency):
         lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
     lines += [
@@ -290,10 +304,19 @@ def debrief_html(run: WorkshopRun, *, svg_charts: Mapping[str, str] = {}) -> str
     body += ["<h2>The shocks, revealed</h2>", "<ul>"]
     body += [f"<li>{html.escape(line)}</li>" for line in _shock_lines(run)]
     body += ["</ul>", "<h2>Leaderboard</h2>", "<table>", "<thead><tr>"]
-    body += [f"<th>{html.escape(cell)}</th>" for cell in TABLE_HEADER]
+    body += [
+        f'<th class="{_alignment(cell)}">{html.escape(cell)}</th>' for cell in TABLE_HEADER
+    ]
     body += ["</tr></thead>", "<tbody>"]
     for cells in standing_cells(run.leaderboard, run.scenario.currency):
-        body.append("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells) + "</tr>")
+        body.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{_alignment(column)}">{html.escape(cell)}</td>'
+                for column, cell in zip(TABLE_HEADER, cells, strict=True)
+            )
+            + "</tr>"
+        )
     body += ["</tbody>", "</table>"]
     for name in ("leaderboard", "debrief"):
         if name in svg_charts:

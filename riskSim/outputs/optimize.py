@@ -20,7 +20,7 @@ from riskSim.outputs.folder import check_chart_format, csv_text, output_folder, 
 from riskSim.outputs.recommendation import OBJECTIVE_WORDS
 from riskSim.outputs.report import html_page, svg_element
 from riskSim.studies.optimize import Holdout, OptimizeResult, Trial, Value
-from riskSim.words import round_money
+from riskSim.words import channel_name, round_money
 
 __all__ = [
     "lever_words",
@@ -72,7 +72,7 @@ def _number(value: Value) -> str:
 
 
 def lever_words(result: OptimizeResult, trial: Trial) -> str:
-    """The trial's lever values in words: ``capture rate 0.183 from linkedin to email, ...``."""
+    """The trial's lever values in words: ``capture rate 0.183 from LinkedIn to email, ...``."""
     phrases = []
     for lever in result.levers:
         value = trial.values[lever.path]
@@ -80,9 +80,12 @@ def lever_words(result: OptimizeResult, trial: Trial) -> str:
         shown = _number(value)
         if field[0] == "capture" and len(field) == 3 and field[2] == "rate":
             capture = result.scenario.strategies[result.strategy].capture[int(field[1])]
-            phrases.append(f"capture rate {shown} from {capture.from_} to {capture.to}")
+            phrases.append(
+                f"capture rate {shown} from {channel_name(capture.from_)} "
+                f"to {channel_name(capture.to)}"
+            )
         elif field[0] == "posts_per_week" and len(field) == 2:
-            phrases.append(f"{shown} posts a week on {field[1]}")
+            phrases.append(f"{shown} posts a week on {channel_name(field[1])}")
         elif field == ["responses", "pay_per_post"]:
             phrases.append(f"'{shown}' when a channel charges per post")
         elif field == ["responses", "platform_shutdown"]:

@@ -409,6 +409,8 @@ h1 { font-size: 2rem; margin-bottom: 0.2rem; }
 table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.7rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+th.text, td.text { text-align: left; }
+th.number, td.number { text-align: right; }
 th { background: #f4f4f4; vertical-align: bottom; }
 th.group { text-align: center; border-bottom: 2px solid #bbb; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding: 0.4rem 0; }

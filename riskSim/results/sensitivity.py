@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from riskSim.words import channel_name, sentence_start
+
 if TYPE_CHECKING:
     from riskSim.results.records import SimulationResults
     from riskSim.scenario import Scenario
@@ -74,10 +76,6 @@ class Swing:
         return self.high - self.low
 
 
-def _title(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
 def input_label(scenario: Scenario, path: str) -> str:
     """An uncertain input in words: ``Instagram account suspension: onset day``."""
     parts = path.split(".")
@@ -87,10 +85,10 @@ def input_label(scenario: Scenario, path: str) -> str:
             shock = scenario.shocks[index]
             what = shock.type.replace("_", " ")
             field = _SHOCK_FIELDS.get(parts[2], parts[2].replace("_", " "))
-            return f"{_title(shock.channel)} {what}: {field}"
+            return f"{sentence_start(channel_name(shock.channel))} {what}: {field}"
     if parts[0] == "channels" and len(parts) == 3:
         field = _CHANNEL_FIELDS.get(parts[2], parts[2].replace("_", " "))
-        return f"{_title(parts[1])}: {field}"
+        return f"{sentence_start(channel_name(parts[1]))}: {field}"
     if parts[0] == "strategies" and len(parts) >= 3:
         rest = " ".join(part.replace("_", " ") for part in parts[2:] if not part.isdigit())
         return f"{parts[1]} strategy: {rest}"

@@ -247,6 +247,9 @@ class OptimizeResult:
     """``--max-cvar95`` as given (None: the scenario's budget)."""
     objective_given: bool = False
     """True when ``--objective`` was given (else the scenario's)."""
+    strategy_names: tuple[str, ...] = ()
+    """Every strategy of the scenario as loaded, in its order (the optimized one among them):
+    charts give the optimized strategy the colour its position gives it in every run chart."""
 
     def command(self) -> str:
         """The ``risksim optimize`` command that finds this result again."""
@@ -742,6 +745,7 @@ def run_optimize(
         best_strategy=best_scenario.strategies[strategy].model_dump(by_alias=True, mode="json"),
         max_cvar95=max_cvar95,
         objective_given=objective is not None,
+        strategy_names=tuple(loaded.strategies),
     )
 
 

@@ -160,6 +160,29 @@ def test_revenue_fan_drops_the_partial_last_week_and_marks_both_onsets(results) 
     assert "social reach falls to 30%, starts between days 30 and 90" in labels
 
 
+def test_revenue_fan_onset_labels_sit_above_the_data_one_under_the_other(results) -> None:
+    figure = figures(results)["revenue_fan"]
+    figure.canvas.draw()
+    first = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    labels = [text.get_window_extent(renderer) for text in first.texts]
+    assert len(labels) == 2
+    # the highest point of any band or line drawn in data coordinates, in pixels
+    data_top = max(
+        first.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))[:, 1].max()
+        for line in first.lines
+        if line.get_transform() == first.transData
+    )
+    bands = [collection.get_paths()[0].vertices for collection in first.collections]
+    data_top = max(data_top, *(first.transData.transform(band)[:, 1].max() for band in bands))
+    panel = first.get_window_extent(renderer)
+    for label in labels:
+        assert label.y0 > data_top  # above every band and line
+        assert label.y1 <= panel.y1  # inside the panel, under the bars
+    # stacked: the second label starts below the first
+    assert labels[1].y1 <= labels[0].y0 + 1e-6
+
+
 def test_degenerate_median_is_left_out_where_sales_come_in_whole_orders() -> None:
     # one 1,200 order every few weeks: the median sits on 0 and flips to 300
     assert degenerate_median(np.array([0.0, 300.0, 0.0, 300.0, 0.0, 0.0, 300.0]))

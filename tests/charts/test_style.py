@@ -173,3 +173,35 @@ def test_percent_ticks_carry_the_decimals_they_need_and_no_more() -> None:
     assert [formatter(value) for value in (0.0, 0.05, 0.1)] == ["0%", "5%", "10%"]
     formatter.set_locs([0.0, 0.005, 0.0125])
     assert formatter(0.0125) == "1.25%"
+
+
+def test_an_optimization_draws_its_trials_in_the_colour_of_its_strategy(write_yaml) -> None:
+    from riskSim.charts.optimize import optimize_chart
+    from riskSim.studies.optimize import parse_lever, run_optimize
+    from tests.conftest import RATE, shutdown_data
+
+    data = shutdown_data(
+        risk_budget={"profit_at_risk_cvar95": 420},
+        strategies={
+            "stay": {"responses": {"platform_shutdown": "stay"}},
+            "own": {"capture": [{"from": "social", "to": "email", "rate": 0.0}]},
+        },
+    )
+    result = run_optimize(
+        write_yaml(data),
+        strategy="own",
+        levers=[parse_lever(f"{RATE}=0:1")],
+        trials=12,
+        deterministic=True,
+        workers=1,
+    )
+    assert result.strategy_names == ("stay", "own")
+    feasible = sum(trial.feasible for trial in result.trials)
+    assert 0 < feasible < len(result.trials)
+    within, over = optimize_chart(result).axes[0].collections[:2]
+    # "own" is second in the file: wine, filled within the budget, hollow over it
+    assert {to_hex(colour) for colour in within.get_facecolors()} == {"#a0265a"}
+    assert len(within.get_offsets()) == feasible
+    assert len(over.get_facecolors()) == 0
+    assert {to_hex(colour) for colour in over.get_edgecolors()} == {"#a0265a"}
+    assert len(over.get_offsets()) == len(result.trials) - feasible
