@@ -111,18 +111,8 @@ def simulate_many(
         ValueError: as :func:`simulate`.
         InvalidInputError: the runs together cannot fit in memory.
     """
-    processes = default_workers() if workers is None else workers
-    if processes < 1:
-        raise ValueError(f"workers(={processes}) must be >= 1.")
-    settings = []
-    for scenario in scenarios:
-        count = scenario.replications if replications is None else replications
-        root_seed = scenario.seed if seed is None else seed
-        if count < 1:
-            raise ValueError(f"replications(={count}) must be >= 1.")
-        if root_seed < 0:
-            raise ValueError(f"seed(={root_seed}) must be >= 0.")
-        settings.append((scenario, 1 if deterministic else count, root_seed))
+    processes = _processes(workers)
+    settings = _run_settings(scenarios, replications, seed, deterministic)
     check_memory_of_runs([(scenario, count) for scenario, count, _ in settings], workers=processes)
     builders, runs = [], []
     for scenario, count, root_seed in settings:
@@ -174,19 +164,11 @@ def simulate_split(
     Raises:
         ValueError, InvalidInputError: as :func:`simulate_many`.
     """
-    processes = default_workers() if workers is None else workers
-    settings = [
-        (
-            scenario,
-            1 if deterministic else scenario.replications if replications is None else replications,
-            scenario.seed if seed is None else seed,
-        )
-        for scenario in scenarios
-    ]
-    valid = processes >= 1 and all(count >= 1 and root >= 0 for _, count, root in settings)
+    processes = _processes(workers)
+    settings = _run_settings(scenarios, replications, seed, deterministic)
     batches = sum(len(batch_sizes(count)) for _, count, _ in settings)
-    parts = -(-processes // batches) if valid and batches else 1
-    if parts <= 1:  # enough batches, or invalid settings (which simulate_many reports)
+    parts = -(-processes // batches) if batches else 1
+    if parts <= 1:  # enough batches to fill the workers
         return simulate_many(
             scenarios,
             replications=replications,
@@ -271,6 +253,38 @@ def _rescaled(progress: ProgressCallback, total: int) -> ProgressCallback:
             progress(now, total)
 
     return heard
+
+
+def _processes(workers: int | None) -> int:
+    """The processes a run uses: ``workers``, default every core.
+
+    Raises:
+        ValueError: fewer than 1.
+    """
+    processes = default_workers() if workers is None else workers
+    if processes < 1:
+        raise ValueError(f"workers(={processes}) must be >= 1.")
+    return processes
+
+
+def _run_settings(
+    scenarios: Sequence[Scenario], replications: int | None, seed: int | None, deterministic: bool
+) -> list[tuple[Scenario, int, int]]:
+    """Each run's (scenario, replications, root seed): the arguments over the files' own.
+
+    Raises:
+        ValueError: replications below 1 or a seed below 0.
+    """
+    settings = []
+    for scenario in scenarios:
+        count = scenario.replications if replications is None else replications
+        root_seed = scenario.seed if seed is None else seed
+        if count < 1:
+            raise ValueError(f"replications(={count}) must be >= 1.")
+        if root_seed < 0:
+            raise ValueError(f"seed(={root_seed}) must be >= 0.")
+        settings.append((scenario, 1 if deterministic else count, root_seed))
+    return settings
 
 
 MEMORY_HEADROOM = 2.5
