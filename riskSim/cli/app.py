@@ -19,7 +19,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperArgument, TyperOption
@@ -94,12 +93,12 @@ def plain_type(label: str | None) -> str | None:
     return PLAIN_TYPES[inner] + ("..." if several or label.endswith("...>") else "")
 
 
-def _option_display_type(option: TyperOption, ctx: click.Context) -> str | None:
+def _option_display_type(option: TyperOption, ctx: typer.Context) -> str | None:
     """No type column for a flag: ``--quiet <bool>`` reads as if ``--quiet true`` worked."""
     return None if option.is_flag else plain_type(_option_type(option, ctx))
 
 
-def _argument_display_type(argument: TyperArgument, ctx: click.Context) -> str | None:
+def _argument_display_type(argument: TyperArgument, ctx: typer.Context) -> str | None:
     return plain_type(_argument_type(argument, ctx))
 
 
@@ -192,7 +191,7 @@ def user_errors() -> Iterator[None]:
         fail(TERMINATED, EXIT_TERMINATED)
     except KeyboardInterrupt:
         fail(INTERRUPTED, EXIT_INTERRUPTED)
-    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+    except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own exits and usage errors
         raise
     except Exception as error:  # the last resort: a bug, never a traceback (issue 15)
         fail(internal_error(error), 1)
