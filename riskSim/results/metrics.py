@@ -105,20 +105,33 @@ def herfindahl(amounts: np.ndarray) -> float:
 def _last_short_days(shocked, calm, start, window, level, last_short):  # type: ignore[no-untyped-def]
     """Per replication, the last day from ``start`` on whose trailing revenue is short.
 
-    ``shocked`` and ``calm`` are cumulative daily revenue ``ndarray[days, replications]``;
-    trailing revenue is the difference over ``window`` days, and short means below
-    ``level`` of the calm world's (less a relative 1e-9, so equal worlds never are).
-    ``-1`` where no day is. One pass in memory order, instead of a dozen full arrays.
+    ``shocked`` and ``calm`` are daily revenue ``ndarray[days, replications]``;
+    trailing revenue is the difference of cumulative revenue over ``window``
+    days (summed day by day, as ``np.cumsum`` along the days does), and short
+    means below ``level`` of the calm world's (less a relative 1e-9, so equal
+    worlds never are). ``-1`` where no day is. One pass in memory order that
+    keeps only the last ``window + 1`` days' cumulative sums, instead of two
+    full cumulative arrays and a dozen more.
     """
     days, replications = shocked.shape
     last_short[:] = -1
+    slots = window + 1
+    shocked_sums = np.zeros((slots, replications))
+    calm_sums = np.zeros((slots, replications))
+    shocked_total = np.zeros(replications)
+    calm_total = np.zeros(replications)
     for day in range(days):
+        slot, old = day % slots, (day + 1) % slots  # old: the sums of day - window
         for replication in range(replications):
-            shocked_trailing = shocked[day, replication]
-            calm_trailing = calm[day, replication]
+            shocked_total[replication] += shocked[day, replication]
+            calm_total[replication] += calm[day, replication]
+            shocked_sums[slot, replication] = shocked_total[replication]
+            calm_sums[slot, replication] = calm_total[replication]
+            shocked_trailing = shocked_total[replication]
+            calm_trailing = calm_total[replication]
             if day >= window:
-                shocked_trailing -= shocked[day - window, replication]
-                calm_trailing -= calm[day - window, replication]
+                shocked_trailing -= shocked_sums[old, replication]
+                calm_trailing -= calm_sums[old, replication]
             tolerance = 1e-9 * abs(calm_trailing)
             if shocked_trailing < level * calm_trailing - tolerance and day >= start[replication]:
                 last_short[replication] = day
@@ -146,8 +159,8 @@ def recovery_days(
     start = np.where(happened, np.floor(np.where(happened, first_onset, 0)), 0).astype(np.int64)
     last_short = np.empty(start.size, dtype=np.int64)
     _last_short_days(
-        np.cumsum(shocked_daily, axis=0),
-        np.cumsum(calm_daily, axis=0),
+        np.ascontiguousarray(shocked_daily, dtype=np.float64),
+        np.ascontiguousarray(calm_daily, dtype=np.float64),
         start,
         RECOVERY_WINDOW_DAYS,
         RECOVERY_LEVEL,

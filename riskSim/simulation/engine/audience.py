@@ -73,7 +73,12 @@ class LazyCount:
         if factor != 1.0:
             self.survival = self.survival * factor
         if not _is(inflow, 0.0) or factor != 1.0:
-            self.arrivals = self.arrivals * factor + inflow * growth
+            owned = isinstance(self.arrivals, np.ndarray) and self.arrivals.flags.owndata
+            if owned and np.shape(inflow) in ((), self.arrivals.shape):
+                self.arrivals *= factor  # in place, as in age: the same products and sums
+                self.arrivals += inflow * growth
+            else:
+                self.arrivals = self.arrivals * factor + inflow * growth
 
     def arrive(self, expected: Rate) -> None:
         """Poisson(``expected``) more people, counted from now."""
