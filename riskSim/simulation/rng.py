@@ -35,7 +35,11 @@ def generator(seed: int, batch_index: int, stream: Stream, *keys: int) -> np.ran
 
     ``SeedSequence(seed, spawn_key=(i, ...))`` is exactly what
     ``SeedSequence(seed).spawn(n)[i].spawn(...)`` yields, without having to spawn
-    the siblings first.
+    the siblings first. The bit generator is ``PCG64DXSM``, the upgrade of
+    numpy's default ``PCG64`` that numpy's documentation recommends (the same
+    family and state size, a stronger output function); its raw outputs, which
+    every draw reads (:mod:`riskSim.simulation.engine.draws`), also come about a
+    third faster.
     """
     sequence = np.random.SeedSequence(seed, spawn_key=(batch_index, int(stream), *keys))
-    return np.random.Generator(np.random.PCG64(sequence))
+    return np.random.Generator(np.random.PCG64DXSM(sequence))
