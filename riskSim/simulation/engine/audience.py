@@ -14,6 +14,8 @@ day, with exactly the distribution of the day-by-day model: the design's
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from riskSim.simulation.engine.sampling import Sampler
@@ -26,6 +28,21 @@ Rate = np.ndarray | float
 
 def _is(value: Rate, constant: float) -> bool:
     return isinstance(value, float) and value == constant
+
+
+@functools.lru_cache(maxsize=4096)
+def _aged(days: int, keep: float) -> tuple[float, float]:
+    """``keep ** days`` and ``1 + keep + ... + keep ** (days - 1)``, multiplied out day by day.
+
+    Day by day, so that ``days`` days at once give exactly the products and sums
+    of ``days`` single days; cached, because a channel reads the same few gaps
+    (its posting cadence) with the same ``keep`` thousands of times a run.
+    """
+    factor, growth = 1.0, 0.0
+    for _ in range(days):
+        factor *= keep
+        growth = growth * keep + 1.0
+    return factor, growth
 
 
 class LazyCount:
@@ -66,10 +83,7 @@ class LazyCount:
         After ``k`` days the survival is multiplied by ``keep ** k`` and the arrivals
         become ``arrivals * keep ** k + inflow * (1 + keep + ... + keep ** (k - 1))``.
         """
-        factor, growth = 1.0, 0.0
-        for _ in range(days):
-            factor *= keep
-            growth = growth * keep + 1.0
+        factor, growth = _aged(days, keep)
         if factor != 1.0:
             self.survival = self.survival * factor
         if not _is(inflow, 0.0) or factor != 1.0:

@@ -43,6 +43,7 @@ its audience, its engagement, buyers, revenue and new followers are one call.
 
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import math
 import sys
@@ -604,6 +605,15 @@ def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
     return generator.bit_generator.random_raw(2 * elements)
 
 
+@functools.lru_cache(maxsize=4096)
+def _one_chance(chance: float) -> np.ndarray:
+    """``[chance]`` as the kernels take it, made once: a channel posts with the same few
+    chances thousands of times a run, and the kernels only read it. (Not marked
+    read-only: numba types a read-only array apart, which costs a compile and
+    slows every call's dispatch.)"""
+    return np.array([chance])
+
+
 def _chances(chance: np.ndarray | float, replications: int) -> np.ndarray:
     """A probability as the kernels take it: one value if all are equal, else one a replication.
 
@@ -612,7 +622,7 @@ def _chances(chance: np.ndarray | float, replications: int) -> np.ndarray:
             index it by replication and do not check bounds).
     """
     if isinstance(chance, float):
-        return np.array([chance])
+        return _one_chance(chance)
     values = np.asarray(chance, dtype=np.float64)
     if values.ndim == 0:
         return values.reshape(1)
