@@ -209,6 +209,7 @@ def time_what_if(replications: int, runs: int) -> tuple[list[float], list[float]
     old_env = {**os.environ, "PYTHONPATH": str(tree)}
     new, old = [], []
     with tempfile.TemporaryDirectory() as folder:
+
         def once(env: dict[str, str] | None, runner: list[str], index: int) -> float:
             out = Path(folder) / f"o{index}"
             start = time.perf_counter()
@@ -235,6 +236,7 @@ def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], 
     """
     sweeps, singles = [], []
     with tempfile.TemporaryDirectory() as folder:
+
         def once(command: list[str], index: int) -> float:
             out = Path(folder) / f"s{index}"
             start = time.perf_counter()
@@ -362,10 +364,16 @@ def main(argv: list[str] | None = None) -> int:
             f"Small what-if: risksim run {WHAT_IF.name} --replications {counts.what_if:,} "
             "--no-charts (best of each)"
         )
-        print(f"  old code path ({BASELINE_COMMIT}): {min(old):.2f} s  (runs: "
-              + ", ".join(f"{s:.2f}" for s in old) + ")")
-        print(f"  now:                      {min(new):.2f} s  (runs: "
-              + ", ".join(f"{s:.2f}" for s in new) + ")")
+        print(
+            f"  old code path ({BASELINE_COMMIT}): {min(old):.2f} s  (runs: "
+            + ", ".join(f"{s:.2f}" for s in old)
+            + ")"
+        )
+        print(
+            f"  now:                      {min(new):.2f} s  (runs: "
+            + ", ".join(f"{s:.2f}" for s in new)
+            + ")"
+        )
         print(f"  now / old: {share:.2f} ({'meets' if share <= 0.55 else 'misses'} the 0.55 goal)")
     if swept is not None:
         sweeps, singles = swept
@@ -375,10 +383,14 @@ def main(argv: list[str] | None = None) -> int:
             f"Sweep: {counts.sweep_points} values of {SWEPT_FIELD} on {WHAT_IF.name}, "
             f"{counts.what_if:,} replications a point, 2 workers (best of each)"
         )
-        print(f"  sweep: {min(sweeps):.2f} s  (runs: "
-              + ", ".join(f"{s:.2f}" for s in sweeps) + ")")
-        print(f"  one run of {counts.what_if:,}: {min(singles):.2f} s  (runs: "
-              + ", ".join(f"{s:.2f}" for s in singles) + ")")
+        print(
+            f"  sweep: {min(sweeps):.2f} s  (runs: " + ", ".join(f"{s:.2f}" for s in sweeps) + ")"
+        )
+        print(
+            f"  one run of {counts.what_if:,}: {min(singles):.2f} s  (runs: "
+            + ", ".join(f"{s:.2f}" for s in singles)
+            + ")"
+        )
         print(f"  sweep / run: {times:.2f}x ({'meets' if times <= 4 else 'misses'} the 4x goal)")
     print()
     print(f"bench took {time.perf_counter() - began:.0f} s")

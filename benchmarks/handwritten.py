@@ -136,8 +136,8 @@ def model_from_scenario(scenario: Scenario, strategy: str | None = None) -> Mode
     captures = []
     for capture in chosen.capture:
         source = scenario.channels[capture.from_]
-        penalty = capture.reach_penalty if capture.reach_penalty is not None else (
-            source.reach_penalty
+        penalty = (
+            capture.reach_penalty if capture.reach_penalty is not None else source.reach_penalty
         )
         captures.append(
             CaptureSpec(
