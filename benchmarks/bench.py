@@ -240,6 +240,15 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
     if tree is None:
         return None
     old_env = {**os.environ, "PYTHONPATH": str(tree)}
+    # ``python -m`` puts the working directory first on sys.path: run from the
+    # repository, it would import today's riskSim, not the baseline's.
+    old_cwd = str(tree)
+    imported = subprocess.run(
+        [sys.executable, "-c", "import riskSim; print(riskSim.__file__)"],
+        capture_output=True, text=True, check=True, env=old_env, cwd=old_cwd,
+    ).stdout.strip()  # fmt: skip
+    if not Path(imported).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"the old code path imports {imported}, not the code of {tree}")
     timings: dict[str, list[float]] = {"old": [], "new": [], "one": [], "floor": []}
     with tempfile.TemporaryDirectory() as folder:
         floor_script = Path(folder) / "floor.py"
@@ -260,7 +269,10 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
             env, command = commands[name]
             arguments = command()
             start = time.perf_counter()
-            subprocess.run(arguments, capture_output=True, check=True, env=env)
+            subprocess.run(
+                arguments, capture_output=True, check=True, env=env,
+                cwd=old_cwd if name == "old" else None,
+            )  # fmt: skip
             return time.perf_counter() - start
 
         for name in commands:
