@@ -230,6 +230,26 @@ class WhatIf:
     floor: list[float]
 
 
+def old_code_path(tree: Path) -> tuple[dict[str, str], str]:
+    """The environment and working directory under which ``python -m riskSim`` runs ``tree``'s code.
+
+    ``python -m`` puts the working directory first on ``sys.path``: run from
+    the repository, it would import today's riskSim, not the baseline's. So
+    the old side runs from the tree itself, and this checks what it imports.
+
+    Raises:
+        RuntimeError: the interpreter imports riskSim from anywhere else.
+    """
+    env, cwd = {**os.environ, "PYTHONPATH": str(tree)}, str(tree)
+    imported = subprocess.run(
+        [sys.executable, "-c", "import riskSim; print(riskSim.__file__)"],
+        capture_output=True, text=True, check=True, env=env, cwd=cwd,
+    ).stdout.strip()  # fmt: skip
+    if not Path(imported).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"the old code path imports {imported}, not the code of {tree}")
+    return env, cwd
+
+
 def time_what_if(replications: int, runs: int) -> WhatIf | None:
     """The small what-if now and on the old code path, its fixed cost, and the stack's floor.
 
@@ -239,16 +259,7 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
     tree = baseline_tree()
     if tree is None:
         return None
-    old_env = {**os.environ, "PYTHONPATH": str(tree)}
-    # ``python -m`` puts the working directory first on sys.path: run from the
-    # repository, it would import today's riskSim, not the baseline's.
-    old_cwd = str(tree)
-    imported = subprocess.run(
-        [sys.executable, "-c", "import riskSim; print(riskSim.__file__)"],
-        capture_output=True, text=True, check=True, env=old_env, cwd=old_cwd,
-    ).stdout.strip()  # fmt: skip
-    if not Path(imported).resolve().is_relative_to(tree.resolve()):
-        raise RuntimeError(f"the old code path imports {imported}, not the code of {tree}")
+    old_env, old_cwd = old_code_path(tree)
     timings: dict[str, list[float]] = {"old": [], "new": [], "one": [], "floor": []}
     with tempfile.TemporaryDirectory() as folder:
         floor_script = Path(folder) / "floor.py"

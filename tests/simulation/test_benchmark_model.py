@@ -153,3 +153,17 @@ def test_bench_quick_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     assert "efficiency" in printed
     assert "max RSS" in printed
     assert "sweep / run: " in printed
+
+
+def test_the_old_code_path_imports_the_baseline_tree_not_the_repository(tmp_path: Path) -> None:
+    # run from the repository, `python -m riskSim` would find today's package first
+    bench = _module("bench")
+    tree = tmp_path / "baseline"
+    (tree / "riskSim").mkdir(parents=True)
+    (tree / "riskSim" / "__init__.py").write_text("")
+    env, cwd = bench.old_code_path(tree)
+    assert cwd == str(tree) and env["PYTHONPATH"] == str(tree)
+    empty = tmp_path / "no-package"
+    empty.mkdir()
+    with pytest.raises(RuntimeError, match="the old code path imports .*riskSim"):
+        bench.old_code_path(empty)  # nothing there: today's installed riskSim is imported
