@@ -35,6 +35,7 @@ twice-daily channel, a paid fee and a reach collapse):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -264,7 +265,7 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
     with tempfile.TemporaryDirectory() as folder:
         floor_script = Path(folder) / "floor.py"
         floor_script.write_text(STACK_FLOOR)
-        outs = iter(range(1_000_000))
+        outs = itertools.count()
 
         def run(replicated: int) -> list[str]:
             return run_command(WHAT_IF, replicated, Path(folder) / f"o{next(outs)}", None)
