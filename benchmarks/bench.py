@@ -44,6 +44,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,17 +252,38 @@ def old_code_path(tree: Path) -> tuple[dict[str, str], str]:
     return env, cwd
 
 
+def timed_command(
+    arguments: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> float:
+    """Wall seconds of one command, its output discarded (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(arguments, capture_output=True, check=True, env=env, cwd=cwd)
+    return time.perf_counter() - start
+
+
+def alternated(timers: dict[str, Callable[[], float]], runs: int) -> dict[str, list[float]]:
+    """Seconds of ``runs`` turns of every timer, taken in turn so that all meet the same load.
+
+    Each runs once first, untimed, so numba's caches and the page cache are warm for all.
+    """
+    for timer in timers.values():
+        timer()
+    seconds: dict[str, list[float]] = {name: [] for name in timers}
+    for _ in range(runs):
+        for name, timer in timers.items():
+            seconds[name].append(timer())
+    return seconds
+
+
 def time_what_if(replications: int, runs: int) -> WhatIf | None:
     """The small what-if now and on the old code path, its fixed cost, and the stack's floor.
 
-    Runs alternate (old, new, one replication, floor, old, ...) so all meet the
-    same load; each is run once first, untimed, so numba's caches exist for all.
+    Runs alternate (old, new, one replication, floor, old, ...); see :func:`alternated`.
     """
     tree = baseline_tree()
     if tree is None:
         return None
     old_env, old_cwd = old_code_path(tree)
-    timings: dict[str, list[float]] = {"old": [], "new": [], "one": [], "floor": []}
     with tempfile.TemporaryDirectory() as folder:
         floor_script = Path(folder) / "floor.py"
         floor_script.write_text(STACK_FLOOR)
@@ -270,47 +292,31 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
         def run(replicated: int) -> list[str]:
             return run_command(WHAT_IF, replicated, Path(folder) / f"o{next(outs)}", None)
 
-        commands = {
-            "old": (old_env, lambda: [sys.executable, "-m", "riskSim", *run(replications)]),
-            "new": (None, lambda: [str(RISKSIM), *run(replications)]),
-            "one": (None, lambda: [str(RISKSIM), *run(1)]),
-            "floor": (None, lambda: [sys.executable, str(floor_script)]),
-        }
-
-        def once(name: str) -> float:
-            env, command = commands[name]
-            arguments = command()
-            start = time.perf_counter()
-            subprocess.run(
-                arguments, capture_output=True, check=True, env=env,
-                cwd=old_cwd if name == "old" else None,
-            )  # fmt: skip
-            return time.perf_counter() - start
-
-        for name in commands:
-            once(name)
-        for _ in range(runs):
-            for name, seconds in timings.items():
-                seconds.append(once(name))
-    return WhatIf(timings["new"], timings["old"], timings["one"], timings["floor"])
+        seconds = alternated(
+            {
+                "old": lambda: timed_command(
+                    [sys.executable, "-m", "riskSim", *run(replications)], old_env, old_cwd
+                ),
+                "new": lambda: timed_command([str(RISKSIM), *run(replications)]),
+                "one": lambda: timed_command([str(RISKSIM), *run(1)]),
+                "floor": lambda: timed_command([sys.executable, str(floor_script)]),
+            },
+            runs,
+        )
+    return WhatIf(seconds["new"], seconds["old"], seconds["one"], seconds["floor"])
 
 
 def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], list[float]]:
     """Seconds of each sweep of ``points`` fees and of each run of the same replications.
 
-    Both are whole ``risksim`` processes on 2 workers, alternated so both meet
-    the same load, each once first, untimed (numba's caches, the page cache).
+    Both are whole ``risksim`` processes on 2 workers, alternated (:func:`alternated`).
     """
-    sweeps, singles = [], []
     with tempfile.TemporaryDirectory() as folder:
+        outs = itertools.count()
 
-        def once(command: list[str], index: int) -> float:
-            out = Path(folder) / f"s{index}"
-            start = time.perf_counter()
-            subprocess.run(
-                [str(RISKSIM), *command, "--out", str(out)], capture_output=True, check=True
-            )
-            return time.perf_counter() - start
+        def once(command: list[str]) -> float:
+            out = Path(folder) / f"s{next(outs)}"
+            return timed_command([str(RISKSIM), *command, "--out", str(out)])
 
         common = ["--replications", str(replications), "--workers", "2", "--no-charts", "--quiet"]
         sweep = [
@@ -318,12 +324,8 @@ def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], 
             "--vary", f"{SWEPT_FIELD}=0:30:{points}", *common,
         ]  # fmt: skip
         single = ["run", str(WHAT_IF), *common]
-        once(sweep, 0)
-        once(single, 1)
-        for run in range(runs):
-            sweeps.append(once(sweep, 2 + 2 * run))
-            singles.append(once(single, 3 + 2 * run))
-    return sweeps, singles
+        seconds = alternated({"sweep": lambda: once(sweep), "run": lambda: once(single)}, runs)
+    return seconds["sweep"], seconds["run"]
 
 
 def main(argv: list[str] | None = None) -> int:
