@@ -36,6 +36,7 @@ __all__ = [
     "SimulationResults",
     "StrategyResult",
     "WorldTotals",
+    "join_columns",
     "reduce_batch",
 ]
 
@@ -77,6 +78,43 @@ def _at_least_zero(values: np.ndarray) -> np.ndarray:
     return np.maximum(values, 0.0)
 
 
+def _over_channels(values: np.ndarray) -> np.ndarray:
+    """``ndarray[channels, replications]`` summed over the channels, one after another.
+
+    numpy adds the rows in this order too, except for a single replication,
+    which it sums pairwise (another rounding): a part of a batch holding one
+    replication must give that replication's figures in the whole batch.
+    """
+    if values.shape[0] == 0:
+        return np.zeros(values.shape[1])
+    total = values[0].copy()
+    for row in values[1:]:
+        total += row
+    return total
+
+
+WeeklySeries = dict[str, np.ndarray]
+"""A world's weekly series, ``ndarray[weeks, replications]``, by the name of their sum."""
+
+
+def weekly_series(record: WorldRecord) -> WeeklySeries:
+    """The weekly series of a world whose sums over replications are reported."""
+    week_starts = np.arange(0, record.daily_revenue.shape[0], DAYS_PER_WEEK)
+    return {
+        "weekly_revenue_sum": _at_least_zero(
+            np.add.reduceat(record.daily_revenue, week_starts, axis=0)
+        ),
+        "weekly_rented_revenue_sum": record.weekly_rented_revenue,
+        "weekly_rented_audience_sum": record.weekly_rented_audience,
+        "weekly_owned_audience_sum": record.weekly_owned_audience,
+    }
+
+
+def _weekly_sums(series: WeeklySeries) -> dict[str, np.ndarray]:
+    """Each weekly series summed over the replications (taken once, over a whole batch)."""
+    return {name: _at_least_zero(values.sum(axis=1)) for name, values in series.items()}
+
+
 @dataclass
 class WorldTotals:
     """One strategy in one world.
@@ -88,6 +126,10 @@ class WorldTotals:
         weekly_revenue: ``ndarray[weeks, replications kept for quantiles]``.
         weekly_revenue_sum, weekly_rented_revenue_sum, weekly_rented_audience_sum,
             weekly_owned_audience_sum: sums over every replication, ``ndarray[weeks]``.
+
+    A sum over replications is taken once, over a whole batch's columns (of
+    :func:`weekly_series`), so a batch split into parts sums exactly as it does
+    whole (see :func:`join_columns`).
     """
 
     revenue: np.ndarray
@@ -109,30 +151,43 @@ class WorldTotals:
         return self.revenue - self.cost
 
     @classmethod
-    def from_record(cls, record: WorldRecord, rented: np.ndarray) -> WorldTotals:
+    def from_record(
+        cls, record: WorldRecord, rented: np.ndarray, series: WeeklySeries | None = None
+    ) -> WorldTotals:
         """Reduce a batch's engine record; the per-day arrays are dropped here.
 
         Args:
             record: the engine's record of one world.
             rented: ``ndarray[channels]`` of bool, which channels are rented.
+            series: its :func:`weekly_series`, when the caller has them already.
         """
-        horizon = record.daily_revenue.shape[0]
-        week_starts = np.arange(0, horizon, DAYS_PER_WEEK)
-        weekly_revenue = _at_least_zero(np.add.reduceat(record.daily_revenue, week_starts, axis=0))
+        series = weekly_series(record) if series is None else series
         revenue = _at_least_zero(record.revenue)
         return cls(
-            revenue=revenue.sum(axis=0),
-            cost=_at_least_zero(record.cost).sum(axis=0),
-            rented_revenue=revenue[rented].sum(axis=0),
+            revenue=_over_channels(revenue),
+            cost=_over_channels(_at_least_zero(record.cost)),
+            rented_revenue=_over_channels(revenue[rented]),
             channel_revenue=revenue,
             channel_cost=_at_least_zero(record.cost),
             channel_fees=_at_least_zero(record.fees),
             channel_audience_end=_at_least_zero(record.audience_end),
-            weekly_revenue=weekly_revenue,
-            weekly_revenue_sum=weekly_revenue.sum(axis=1),
-            weekly_rented_revenue_sum=_at_least_zero(record.weekly_rented_revenue),
-            weekly_rented_audience_sum=_at_least_zero(record.weekly_rented_audience),
-            weekly_owned_audience_sum=_at_least_zero(record.weekly_owned_audience),
+            weekly_revenue=series["weekly_revenue_sum"],
+            **_weekly_sums(series),
+        )
+
+    @classmethod
+    def joined(cls, parts: Sequence[WorldTotals], series: Sequence[WeeklySeries]) -> WorldTotals:
+        """One batch's totals from its parts' and their weekly series, in column order."""
+        whole = {
+            name: np.concatenate([part[name] for part in series], axis=1) for name in WEEKLY_SUMS
+        }
+        return cls(
+            **{
+                name: np.concatenate([getattr(part, name) for part in parts], axis=-1)
+                for name in PER_REPLICATION
+            },
+            weekly_revenue=whole["weekly_revenue_sum"],
+            **_weekly_sums(whole),
         )
 
     @classmethod
@@ -188,41 +243,109 @@ class StrategyResult:
 
 @dataclass
 class BatchResult:
-    """Everything one batch contributes, small enough to send between processes."""
+    """Everything one batch contributes, small enough to send between processes.
+
+    A part of a batch (replications ``low .. high - 1`` of it, ``columns``)
+    also carries each world's weekly series, by (strategy, world), for
+    :func:`join_columns` to sum over the whole batch.
+    """
 
     batch_index: int
     size: int
     strategies: list[StrategyResult]
     inputs: dict[str, np.ndarray]
+    columns: tuple[int, int] | None = None
+    series: dict[tuple[str, str], WeeklySeries] = field(default_factory=dict)
 
 
-def reduce_batch(plan: BatchPlan, records: dict[tuple[str, str], WorldRecord]) -> BatchResult:
+def reduce_batch(
+    plan: BatchPlan,
+    records: dict[tuple[str, str], WorldRecord],
+    columns: tuple[int, int] | None = None,
+) -> BatchResult:
     """Per-replication totals, weekly series and recovery from a batch's engine records.
 
     Args:
         plan: the compiled batch.
         records: ``(strategy, world) -> WorldRecord``, world in ('shocked', 'calm').
+        columns: the records are of replications ``low .. high - 1`` of the
+            batch only: the result is that part (see :func:`join_columns`).
     """
+    low, high = (0, plan.size) if columns is None else columns
     first_onset = (
         np.minimum.reduce([shock.onset for shock in plan.shocks])
         if plan.shocks
         else np.full(plan.size, math.inf)
-    )
+    )[low:high]
     rented = np.array([channel.kind == "rented" for channel in plan.channels])
+    series = {key: weekly_series(record) for key, record in records.items()}
     strategies = []
     for strategy in plan.strategies:
         shocked, calm = records[(strategy.name, "shocked")], records[(strategy.name, "calm")]
         strategies.append(
             StrategyResult(
                 name=strategy.name,
-                shocked=WorldTotals.from_record(shocked, rented),
-                calm=WorldTotals.from_record(calm, rented),
+                shocked=WorldTotals.from_record(
+                    shocked, rented, series[(strategy.name, "shocked")]
+                ),
+                calm=WorldTotals.from_record(calm, rented, series[(strategy.name, "calm")]),
                 recovery_days=metrics.recovery_days(
                     shocked.daily_revenue, calm.daily_revenue, first_onset
                 ),
             )
         )
-    return BatchResult(plan.batch_index, plan.size, strategies, dict(plan.inputs))
+    inputs = {path: values[low:high] for path, values in plan.inputs.items()}
+    if columns is None:
+        return BatchResult(plan.batch_index, plan.size, strategies, inputs)
+    return BatchResult(plan.batch_index, high - low, strategies, inputs, columns, series)
+
+
+def _side_by_side(spans: Sequence[tuple[int, int] | None]) -> bool:
+    """Whether column spans follow each other from column 0, with no gap or overlap."""
+    next_low = 0
+    for span in spans:
+        if span is None or span[0] != next_low:
+            return False
+        next_low = span[1]
+    return True
+
+
+def join_columns(parts: Sequence[BatchResult]) -> BatchResult:
+    """A batch from its parts (:func:`reduce_batch` with ``columns``), in any order.
+
+    Exactly the result of the batch reduced whole: per-replication values are
+    placed side by side and every sum over replications is taken over all of them.
+
+    Raises:
+        ValueError: the parts are not of one batch, or do not cover it.
+    """
+    ordered = sorted(parts, key=lambda part: part.columns or (-1, -1))
+    if (
+        not _side_by_side([part.columns for part in ordered])
+        or len({part.batch_index for part in ordered}) != 1
+    ):
+        raise ValueError(f"parts {[part.columns for part in ordered]} do not make one batch")
+    first = ordered[0]
+    strategies = [
+        StrategyResult(
+            name=result.name,
+            **{
+                world: WorldTotals.joined(
+                    [getattr(part.strategies[position], world) for part in ordered],
+                    [part.series[(result.name, world)] for part in ordered],
+                )
+                for world in WORLDS
+            },
+            recovery_days=np.concatenate(
+                [part.strategies[position].recovery_days for part in ordered]
+            ),
+        )
+        for position, result in enumerate(first.strategies)
+    ]
+    inputs = {
+        path: np.concatenate([part.inputs[path] for part in ordered]) for path in first.inputs
+    }
+    return BatchResult(first.batch_index, sum(part.size for part in ordered), strategies, inputs)
 
 
 @dataclass
@@ -497,7 +620,9 @@ class ResultsBuilder:
         self.received = 0
 
     def add(self, batch: BatchResult) -> None:
-        """Place one batch's results."""
+        """Place one batch's results (a whole batch: parts are joined first)."""
+        if batch.columns is not None:
+            raise ValueError("a part of a batch: join its parts first (join_columns)")
         offset = int(self.offsets[batch.batch_index])
         for result in batch.strategies:
             for world in WORLDS:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from riskSim.results.records import BatchResult, reduce_batch
 from riskSim.scenario import Scenario
 from riskSim.simulation.compile import BatchPlan, CompiledStrategy, compile_batch
 from riskSim.simulation.engine.divergence import Divergence, assemble, divergence
 from riskSim.simulation.engine.world import WorldRecord, WorldState, simulate_world
+from riskSim.simulation.rng import Columns
 
 __all__ = ["calm_key", "channels_key", "shocked_key", "simulate_batch", "simulate_batches"]
 
@@ -111,6 +113,7 @@ def simulate_batches(
     seed: int,
     deterministic: bool,
     progress: Callable[[float], None] | None = None,
+    columns: Columns | None = None,
 ) -> list[BatchResult]:
     """:func:`simulate_batch` of each scenario, calm worlds played once where they agree.
 
@@ -119,7 +122,15 @@ def simulate_batches(
     (:func:`channels_key`), so one calm world per cadence serves them all and
     each point plays (or books) only its shocked world. Each result is
     exactly what :func:`simulate_batch` of its scenario alone returns.
+
+    With ``columns`` (random mode only), only replications ``low .. high - 1``
+    of the batch are simulated, every decision taken on the whole batch: each
+    result is that part, which :func:`riskSim.results.records.join_columns`
+    joins with the others into exactly the batch's result. So one batch can
+    use several cores.
     """
+    if columns is not None and deterministic:
+        raise ValueError("expected-value mode is one replication: it is never split")
     plans = [
         compile_batch(
             scenario, batch_index=batch_index, size=size, seed=seed, deterministic=deterministic
@@ -151,6 +162,7 @@ def simulate_batches(
             series_from=math.floor(min(splits)) if splits else 0,
             recorded=tuple(recorded),
             progress=track.world(0.0),
+            columns=columns,
         )
     results = []
     for point, plan in enumerate(plans):
@@ -174,16 +186,29 @@ def simulate_batches(
                         series_from=calm_record.series[difference.channels[0]].first_day,
                         feeds={index: calm_record.joins[index] for index in difference.feeds},
                         progress=track.world(difference.start),
+                        columns=columns,
                     )
-                shocked[full_key] = assemble(plan, calm_record, changed, difference)
+                shocked[full_key] = assemble(
+                    plan, calm_record, changed, _columns_of(difference, columns)
+                )
             records[(strategy.name, "shocked")] = shocked[full_key]
             records[(strategy.name, "calm")] = calm_record
-        results.append(reduce_batch(plan, records))
+        results.append(reduce_batch(plan, records, columns))
     for calm_record, states in calm.values():
         # only what the shocked worlds needed: freed before the next batch's arrays
         calm_record.series, calm_record.joins = {}, {}
         states.clear()
     return results
+
+
+def _columns_of(difference: Divergence, columns: Columns | None) -> Divergence:
+    """The divergence as a part of the batch sees it: its own replications' fees."""
+    if columns is None:
+        return difference
+    low, high = columns
+    return replace(
+        difference, fees={channel: fees[low:high] for channel, fees in difference.fees.items()}
+    )
 
 
 class _Tracker:

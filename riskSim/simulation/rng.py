@@ -14,7 +14,10 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["Stream", "generator", "name_key"]
+__all__ = ["ColumnStream", "Columns", "Stream", "generator", "name_key"]
+
+Columns = tuple[int, int]
+"""Replications ``low .. high - 1`` of a batch of ``size``: ``(low, high)``."""
 
 
 class Stream(IntEnum):
@@ -43,3 +46,49 @@ def generator(seed: int, batch_index: int, stream: Stream, *keys: int) -> np.ran
     """
     sequence = np.random.SeedSequence(seed, spawn_key=(batch_index, int(stream), *keys))
     return np.random.Generator(np.random.PCG64DXSM(sequence))
+
+
+class ColumnStream:
+    """A batch's stream as one part of the batch (some of its replications) reads it.
+
+    Every draw of the engine reads a block of ``2 * rows * size`` raw outputs
+    for an ``ndarray[rows, size]`` of elements, row by row, two outputs an
+    element (:mod:`riskSim.simulation.engine.draws`). Replications ``low ..
+    high - 1`` of it take exactly their own outputs of each row and skip the
+    rest (``PCG64DXSM.advance``, a few microseconds whatever the distance), so
+    a batch split into parts on several cores draws the very numbers it draws
+    whole: results never depend on how a batch is split.
+    """
+
+    def __init__(self, generator: np.random.Generator, size: int, columns: Columns) -> None:
+        self.bit_generator = generator.bit_generator
+        self.size = size
+        self.low, self.high = columns
+
+    def raw(self, elements: int) -> np.ndarray:
+        """This part's ``2 * elements`` raw outputs of the batch's next block.
+
+        Raises:
+            ValueError: ``elements`` is not whole rows of this part's replications.
+        """
+        width = self.high - self.low
+        rows, left = divmod(elements, width)
+        if left:
+            raise ValueError(f"{elements} elements are not whole rows of {width} replications")
+        if rows == 0:
+            return np.empty(0, dtype=np.uint64)
+        bits = self.bit_generator
+        between = 2 * (self.size - width)
+        if self.low:
+            bits.advance(2 * self.low)
+        if rows == 1:
+            out = bits.random_raw(2 * width)
+        else:
+            out = np.empty(2 * elements, dtype=np.uint64)
+            for row in range(rows):
+                if row:
+                    bits.advance(between)
+                out[2 * row * width : 2 * (row + 1) * width] = bits.random_raw(2 * width)
+        if self.high < self.size:
+            bits.advance(2 * (self.size - self.high))
+        return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import json
 import logging
 import multiprocessing
@@ -24,13 +25,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from queue import Empty, SimpleQueue
 from typing import Any, Protocol
 
 from riskSim.errors import InvalidInputError, RiskSimError
-from riskSim.results.records import BatchResult
+from riskSim.results.records import BatchResult, join_columns
 from riskSim.scenario import Scenario
 from riskSim.simulation.batch import simulate_batches
 
@@ -63,6 +64,14 @@ replications, small enough that a batch's daily arrays keep a worker under
 counts (5,000, 10,000, 20,000, 100,000) into whole numbers of batches that 2
 and 4 workers share evenly (2,000 made 10,000 five batches: 2 workers ran
 three rounds, the last on one core)."""
+
+PART_REPLICATIONS = 250
+"""The fewest replications a part of a split batch gets.
+
+A batch is split across cores only when there are fewer jobs than workers
+(a small what-if is one batch); each part pays the batch's fixed per-post
+Python cost again (in parallel) and the pool costs tens of milliseconds, so
+parts smaller than this would gain less than they cost."""
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a Dask scheduler (a port that accepts and never speaks included)."""
@@ -241,6 +250,8 @@ class BatchJob:
         scenarios: what the batch simulates, one per run it serves.
         runs: the index of each scenario's run (where its result goes).
         batch_index, size, seed, deterministic: the batch, the same for every run.
+        columns: only replications ``low .. high - 1`` of the batch (a part of
+            it; the parts' results are joined into the batch's), or all.
     """
 
     scenarios: tuple[Scenario, ...]
@@ -249,11 +260,13 @@ class BatchJob:
     size: int
     seed: int
     deterministic: bool
+    columns: tuple[int, int] | None = None
 
     @property
     def replications(self) -> int:
         """Replications simulated, over every run the job serves."""
-        return self.size * len(self.scenarios)
+        low, high = (0, self.size) if self.columns is None else self.columns
+        return (high - low) * len(self.scenarios)
 
 
 def _run_one(
@@ -267,6 +280,7 @@ def _run_one(
         seed=job.seed,
         deterministic=job.deterministic,
         progress=progress,
+        columns=job.columns,
     )
     return list(zip(job.runs, results, strict=True))
 
@@ -310,9 +324,12 @@ def plan_jobs(
     Runs that can share calm worlds (same :func:`calm_signature`, seed and
     batches) go to common jobs, batch by batch, split into just enough jobs
     to keep ``workers`` busy: a 16-point sweep of a fee at 1,000 replications
-    on 2 workers is 2 jobs of 8 points, each playing one calm world. The jobs
-    are a function of the runs and ``workers`` only; which job plays a
-    replication never changes its numbers.
+    on 2 workers is 2 jobs of 8 points, each playing one calm world. When
+    there are still fewer jobs than workers (a what-if of 1,000 replications
+    is one batch), each batch is split into parts by replication (at least
+    :data:`PART_REPLICATIONS` each, random mode only), which draw exactly the
+    numbers the batch draws whole. The jobs are a function of the runs and
+    ``workers`` only; which job plays a replication never changes its numbers.
     """
     families: dict[tuple[object, ...], list[int]] = {}
     for index, (scenario, sizes, seed, deterministic) in enumerate(runs):
@@ -336,7 +353,18 @@ def plan_jobs(
                     )
                 )
     jobs.sort(key=lambda job: (job.batch_index, job.runs[0]))
+    if 0 < len(jobs) < workers:
+        jobs = [part for job in jobs for part in _parts(job, workers // len(jobs))]
     return jobs
+
+
+def _parts(job: BatchJob, count: int) -> list[BatchJob]:
+    """``job`` split into up to ``count`` parts of consecutive replications."""
+    count = min(count, job.size // PART_REPLICATIONS)
+    if job.deterministic or count <= 1:
+        return [job]
+    edges = [part * job.size // count for part in range(count + 1)]
+    return [replace(job, columns=(low, high)) for low, high in itertools.pairwise(edges)]
 
 
 def run_jobs(
@@ -383,16 +411,24 @@ def run_jobs(
             shares[tag] = max(shares[tag], share)
             report()
 
+    parts: dict[tuple[int, int], list[BatchResult]] = {}
+
     def finished(tag: int, results: list[tuple[int, BatchResult]]) -> None:
         for run, result in results:
-            on_result(run, result)
+            if result.columns is None:
+                on_result(run, result)
+                continue
+            arrived = parts.setdefault((run, result.batch_index), [])
+            arrived.append(result)
+            if sum(part.size for part in arrived) == jobs[tag].size:
+                on_result(run, join_columns(parts.pop((run, result.batch_index))))
         finished_jobs.add(tag)
         shares[tag] = 1.0
         report()
 
-    report()
     tagged = list(enumerate(jobs))
     if scheduler is not None:
+        report()
         scheduler = check_scheduler(scheduler)
         _run_on_dask(
             tagged,
@@ -403,26 +439,47 @@ def run_jobs(
         )
         return
     if workers <= 1 or len(tagged) <= 1:
+        report()
         for tag, job in tagged:
             listen = None if progress is None else partial(heard, tag)
             finished(tag, _run_one(job, listen))
         return
+    # With no more jobs than workers, this process runs the first job itself while
+    # the pool runs the rest: one fork fewer, and a job split into parts (a small
+    # what-if) starts at once on every core.
+    own = tagged[0] if len(tagged) <= workers else None
+    pooled = tagged[1:] if own is not None else tagged
     context = _pool_context()
     queue = context.Queue() if progress is not None else None
+
+    def drain() -> None:
+        while queue is not None:
+            try:
+                heard(*queue.get_nowait())
+            except Empty:
+                break
+
     with context.Pool(
-        min(workers, len(tagged)), initializer=_start_worker, initargs=(os.getpid(), queue)
+        len(pooled) if own is not None else min(workers, len(tagged)),
+        initializer=_start_worker,
+        initargs=(os.getpid(), queue),
     ) as pool:
-        results = pool.imap_unordered(_run_tagged, tagged)
+        report()  # after the workers are forked: a progress bar's thread starts here
+        results = pool.imap_unordered(_run_tagged, pooled)
+        if own is not None:
+            tag, job = own
+
+            def own_progress(share: float, tag: int = tag) -> None:
+                heard(tag, share)
+                drain()
+
+            finished(tag, _run_one(job, None if progress is None else own_progress))
         while len(finished_jobs) < len(tagged):
             try:
                 result = results.next(timeout=PROGRESS_POLL_SECONDS if queue else None)
             except multiprocessing.TimeoutError:
                 result = None
-            while queue is not None:
-                try:
-                    heard(*queue.get_nowait())
-                except Empty:
-                    break
+            drain()
             if result is not None:
                 finished(*result)
 

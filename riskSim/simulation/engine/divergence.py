@@ -181,10 +181,10 @@ def assemble(
             audience_change = after.weekly_audience - before.weekly_audience
             record.daily_revenue[first:] += revenue_change
             if plan.channels[channel].kind == "rented":
-                per_day = np.zeros(plan.horizon_days)
-                per_day[first:] = revenue_change.sum(axis=1)
+                per_day = np.zeros((plan.horizon_days, revenue_change.shape[1]))
+                per_day[first:] = revenue_change
                 record.weekly_rented_revenue += np.add.reduceat(
-                    per_day, np.arange(0, plan.horizon_days, DAYS_PER_WEEK)
+                    per_day, np.arange(0, plan.horizon_days, DAYS_PER_WEEK), axis=0
                 )
                 record.weekly_rented_audience += audience_change
             else:

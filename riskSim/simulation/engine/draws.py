@@ -51,6 +51,8 @@ import sys
 import numpy as np
 from numba import njit
 
+from riskSim.simulation.rng import ColumnStream
+
 __all__ = ["binomial", "capture", "engage", "poisson", "post", "settle"]
 
 
@@ -593,15 +595,18 @@ def _capture(raw, engaged, rate, base, cost, cost_per_capture, joined, joined_ba
         cost[column] += people * cost_per_capture[column if each else 0]
 
 
-def _stream(generator: np.random.Generator, elements: int) -> np.ndarray:
+def _stream(generator: np.random.Generator | ColumnStream, elements: int) -> np.ndarray:
     """The next ``2 * elements`` raw 64-bit outputs of the generator's stream.
 
     Every element drawn takes exactly two uniforms, so a call knows how many it
     needs before it starts: taking them in one block of raw integers (turned
     into uniforms exactly as ``Generator.random`` does) is a fast C loop, and
     the kernels then need no ``Generator`` (passing one into compiled code costs
-    several microseconds a call).
+    several microseconds a call). A part of a batch reads its own columns of
+    the whole batch's block (:class:`~riskSim.simulation.rng.ColumnStream`).
     """
+    if isinstance(generator, ColumnStream):
+        return generator.raw(elements)
     return generator.bit_generator.random_raw(2 * elements)
 
 

@@ -28,7 +28,7 @@ from riskSim.simulation.engine.audience import LazyCount, Rate
 from riskSim.simulation.engine.clock import Clock
 from riskSim.simulation.engine.sampling import ExpectedValueSampler, RandomSampler, Sampler
 from riskSim.simulation.engine.shocks import Mask, ShockTimeline
-from riskSim.simulation.rng import Stream, generator, name_key
+from riskSim.simulation.rng import Columns, ColumnStream, Stream, generator, name_key
 from riskSim.units import DAYS_PER_WEEK
 
 __all__ = ["ChannelSeries", "WorldRecord", "WorldState", "post_times", "simulate_world"]
@@ -77,7 +77,7 @@ class ChannelSeries:
         daily_revenue: days ``first_day ..`` of the horizon,
             ``ndarray[horizon_days - first_day, replications]`` (before the first
             day the worlds that swap it are alike, so it is not kept).
-        weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
+        weekly_audience: at each week's end, ``ndarray[weeks, replications]``.
         first_day: the first day kept.
     """
 
@@ -93,10 +93,12 @@ class WorldRecord:
     Attributes:
         revenue, cost, fees, audience_end: ``ndarray[channels, replications]``.
         daily_revenue: ``ndarray[horizon_days, replications]``.
-        weekly_rented_revenue: revenue on rented channels summed over the
-            replications, per week, ``ndarray[weeks]`` (only this sum is reported).
-        weekly_rented_audience, weekly_owned_audience: sums over replications at
-            each week's last daily update, ``ndarray[weeks]``.
+        weekly_rented_revenue: revenue on rented channels per week,
+            ``ndarray[weeks, replications]`` (only its sum over replications is
+            reported; it is summed once, over the whole batch, so a batch split
+            into parts sums the same numbers in the same order).
+        weekly_rented_audience, weekly_owned_audience: at each week's last daily
+            update, ``ndarray[weeks, replications]``.
         series: the tracked channels' own daily revenue and weekly audience.
         joins: per recorded capture (by its index in the strategy), the people it
             drew into its target at each post from ``recorded_from`` on, ``(t,
@@ -191,14 +193,24 @@ class _World:
         series_from: int = 0,
         recorded: tuple[int, ...] = (),
         feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
+        columns: Columns | None = None,
     ) -> None:
+        # Every decision that shapes the draws (which rows a channel keeps, what is
+        # one float for all, which events happen, which posts are skipped) is taken
+        # on the whole batch in ``plan``; a part of it (``columns``) computes only
+        # its replications, so it reads its own columns of each draw's block.
         self.plan = plan
+        self.columns = columns
+        low, high = (0, plan.size) if columns is None else columns
+        self.cut = slice(low, high)
+        self.channels = [self._part_of(channel) for channel in plan.channels]
         self.strategy = strategy
         self.timeline = ShockTimeline(plan, strategy, shocked=shocked, skipped=skipped)
         self.start_time = 0.0 if start is None else start.time
         self.clock = Clock(initial_time=self.start_time)
         self.played = tuple(range(len(plan.channels))) if channels is None else channels
-        size, channel_count, horizon = plan.size, len(plan.channels), plan.horizon_days
+        size, channel_count, horizon = high - low, len(plan.channels), plan.horizon_days
+        self.size = size
         self.post_samplers = [
             self._sampler(channel.name, Purpose.POSTS) for channel in plan.channels
         ]
@@ -220,7 +232,7 @@ class _World:
         self.groups = _groups(plan, strategy)
         self.people = [
             self._initial_people(channel, dtype, groups)
-            for channel, groups in zip(plan.channels, self.groups, strict=True)
+            for channel, groups in zip(self.channels, self.groups, strict=True)
         ]
         self.rented = np.array([channel.kind == "rented" for channel in plan.channels])
         weeks = math.ceil(horizon / DAYS_PER_WEEK)
@@ -232,12 +244,12 @@ class _World:
             # A world playing only some channels is read through its channels' series
             # (see divergence.assemble): it keeps no whole-world daily revenue.
             daily_revenue=np.zeros((horizon, size)) if channels is None else _NOT_TAKEN_OVER,
-            weekly_rented_revenue=np.zeros(weeks),
-            weekly_rented_audience=np.zeros(weeks),
-            weekly_owned_audience=np.zeros(weeks),
+            weekly_rented_revenue=np.zeros((weeks, size)),
+            weekly_rented_audience=np.zeros((weeks, size)),
+            weekly_owned_audience=np.zeros((weeks, size)),
             series={
                 channel: ChannelSeries(
-                    np.zeros((horizon - series_from, size)), np.zeros(weeks), series_from
+                    np.zeros((horizon - series_from, size)), np.zeros((weeks, size)), series_from
                 )
                 for channel in tracked
             },
@@ -248,7 +260,7 @@ class _World:
         self.fused = not plan.deterministic
         """Posts draw and sum in one compiled call (random mode; the same numbers)."""
         self.feeds = feeds or {}
-        reach_keep = [np.ones(size) for _ in plan.channels]
+        reach_keep = [np.ones(plan.size) for _ in plan.channels]
         for capture in strategy.captures:
             active = capture.rate > 0
             reach_keep[capture.source] = reach_keep[capture.source] * np.where(
@@ -257,7 +269,7 @@ class _World:
         # One float where every replication has the same value (fixed figures): the
         # per-post arithmetic below is then on floats, with the same results.
         self.base_reach = [
-            _uniform(channel.organic_reach * keep)
+            self._rate(channel.organic_reach * keep)
             for channel, keep in zip(plan.channels, reach_keep, strict=True)
         ]
         # Evacuating at a boost of 0 stops a channel's captures during the notice: its
@@ -268,30 +280,30 @@ class _World:
             and any(capture.source == index for capture in strategy.captures)
             for index in range(channel_count)
         ]
-        self.free_reach = [_uniform(channel.organic_reach) for channel in plan.channels]
-        self.engagement = [_uniform(channel.engagement_rate) for channel in plan.channels]
+        self.free_reach = [self._rate(channel.organic_reach) for channel in plan.channels]
+        self.engagement = [self._rate(channel.engagement_rate) for channel in plan.channels]
         self.buying = [
-            _uniform(channel.click_rate * channel.conversion_rate) for channel in plan.channels
+            self._rate(channel.click_rate * channel.conversion_rate) for channel in plan.channels
         ]
-        self.order_value = [_uniform(channel.order_value) for channel in plan.channels]
-        self.share_rate = [_uniform(channel.share_rate) for channel in plan.channels]
+        self.order_value = [self._rate(channel.order_value) for channel in plan.channels]
+        self.share_rate = [self._rate(channel.share_rate) for channel in plan.channels]
         self.follower_split = [
-            _status_split(channel.growth_target_share)[:groups]
+            self._part(_status_split(channel.growth_target_share)[:groups])
             for channel, groups in zip(plan.channels, self.groups, strict=True)
         ]
         self.captures_from = self._captures_by_source()
-        self.capture_rates = [_uniform(capture.rate) for capture in strategy.captures]
-        self.capture_costs = [_uniform(capture.cost_per_capture) for capture in strategy.captures]
-        self.production_cost = [_uniform(channel.production_cost) for channel in plan.channels]
+        self.capture_rates = [self._rate(capture.rate) for capture in strategy.captures]
+        self.capture_costs = [self._rate(capture.cost_per_capture) for capture in strategy.captures]
+        self.production_cost = [self._rate(channel.production_cost) for channel in plan.channels]
         self.shares = [bool(np.any(channel.share_rate > 0)) for channel in plan.channels]
-        self.churn = [_uniform(channel.daily_churn) for channel in plan.channels]
+        self.churn = [self._rate(channel.daily_churn) for channel in plan.channels]
         self.exodus = [
             bool(self.timeline.by_channel[index].get("audience_exodus"))
             for index in range(channel_count)
         ]
         self.grows = [bool(np.any(channel.daily_growth > 0)) for channel in plan.channels]
         self.inflow: list[Rate] = [
-            _status_split(channel.growth_target_share)[:groups] * channel.daily_growth
+            self._part(_status_split(channel.growth_target_share)[:groups] * channel.daily_growth)
             if grows
             else 0.0
             for channel, grows, groups in zip(plan.channels, self.grows, self.groups, strict=True)
@@ -333,9 +345,33 @@ class _World:
         if self.plan.deterministic:
             return ExpectedValueSampler()
         keys = [name_key(name) if isinstance(name, str) else name for name in names]
-        return RandomSampler(
-            generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
-        )
+        stream = generator(self.plan.seed, self.plan.batch_index, Stream.DYNAMICS, *keys)
+        if self.columns is None:
+            return RandomSampler(stream)
+        return RandomSampler(ColumnStream(stream, self.plan.size, self.columns))
+
+    def _part(self, values: Rate | None) -> Rate | None:
+        """This part's replications of a whole batch's ``ndarray[..., replications]``.
+
+        Floats, None and arrays with one value for all (``ndarray[..., 1]``) are
+        the same for every part.
+        """
+        if self.columns is None or not isinstance(values, np.ndarray):
+            return values
+        if values.shape[-1] != self.plan.size:
+            return values
+        return values[..., self.cut]
+
+    def _rate(self, values: np.ndarray) -> Rate:
+        """:func:`_uniform` decided on the whole batch, then this part's replications."""
+        return self._part(_uniform(values))  # type: ignore[return-value]
+
+    def _part_of(self, channel: ChannelParams) -> ChannelParams:
+        """The channel's parameters for this part's replications."""
+        if self.columns is None:
+            return channel
+        values = {name: values[self.cut] for name, values in channel.values.items()}
+        return replace(channel, values=values)
 
     def _initial_people(self, channel: ChannelParams, dtype: type, groups: int) -> LazyCount:
         audience, prospects = channel.audience, channel.audience * channel.target_share
@@ -370,7 +406,7 @@ class _World:
         if self.keeps_daily:
             self.record.daily_revenue[day] += revenue
         if self.rented[channel]:
-            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += revenue
         series = self.record.series.get(channel)
         if series is not None and day >= series.first_day:
             series.daily_revenue[day - series.first_day] += revenue
@@ -416,16 +452,16 @@ class _World:
             if scheduled is not None:
                 mask = scheduled if mask is None else scheduled & mask
             if mask is not None and not mask.any():
-                continue
-            self._post(channel, t, mask)
+                continue  # decided on the whole batch: every part skips the same posts
+            self._post(channel, t, self._part(mask))
 
     def _post_fused(self, channel: int, t: float) -> None:
         """:meth:`_post` for every replication in one compiled call (same draws, same sums)."""
         people = self._catch_up(channel)
         survival, arrivals = people.pending()
-        reach = self.base_reach[channel] * self.timeline.reach_factor(channel, t)
+        reach = self.base_reach[channel] * self._part(self.timeline.reach_factor(channel, t))
         engage = reach * self.engagement[channel]
-        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
+        buy = self.buying[channel] * self._part(self.timeline.feature_factor(channel, t))
         day = int(t)
         shares = self.shares[channel]
         settled, engaged, revenue, followers, bound = draws.post(
@@ -444,7 +480,7 @@ class _World:
         )
         people.drawn(settled)
         if self.rented[channel]:
-            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += float(revenue.sum())
+            self.record.weekly_rented_revenue[day // DAYS_PER_WEEK] += revenue
         series = self.record.series.get(channel)
         if series is not None and day >= series.first_day:
             series.daily_revenue[day - series.first_day] += revenue
@@ -458,15 +494,15 @@ class _World:
     def _post(self, channel: int, t: float, mask: Mask) -> None:
         sampler = self.post_samplers[channel]
         people = self._settle(channel)
-        reach_factor = self.timeline.reach_factor(channel, t)
+        reach_factor = self._part(self.timeline.reach_factor(channel, t))
         base_reach = self.base_reach[channel]
         if self.penalty_lifts[channel]:
             evacuating = self.timeline.evacuating(channel, t)
             if evacuating.any():
-                base_reach = np.where(evacuating, self.free_reach[channel], base_reach)
+                base_reach = np.where(self._part(evacuating), self.free_reach[channel], base_reach)
         reach = base_reach * reach_factor  # both in [0, 1]: no clipping needed
         engage = reach * self.engagement[channel]
-        buy = self.buying[channel] * self.timeline.feature_factor(channel, t)
+        buy = self.buying[channel] * self._part(self.timeline.feature_factor(channel, t))
         if mask is not None:
             people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
@@ -513,7 +549,7 @@ class _World:
 
     def _pay_for_post(self, channel: int, t: float, mask: Mask) -> None:
         """Production cost and the platform's fee, for the replications that posted."""
-        fee = self.timeline.fee(channel, t)
+        fee = self._part(self.timeline.fee(channel, t))
         per_post = self.production_cost[channel] + fee
         if mask is None:
             self.record.cost[channel] += per_post
@@ -527,9 +563,9 @@ class _World:
         """Engaged people who also join an owned channel, keeping their prospect status."""
         for index, capture, sampler in self.captures_from[channel]:
             if self.strategy.evacuate:
-                evacuating = self.timeline.evacuating(channel, t)
+                evacuating = self._part(self.timeline.evacuating(channel, t))
                 boost = np.where(evacuating, self.strategy.evacuation_boost, 1.0)
-                rate: Rate = np.clip(capture.rate * boost, 0.0, 1.0)
+                rate: Rate = np.clip(self._part(capture.rate) * boost, 0.0, 1.0)
             else:
                 rate = self.capture_rates[index]  # rates are in [0, 1]: nothing to clip
             if self.fused and self.timeline.alive(capture.target, t) is None:
@@ -564,7 +600,7 @@ class _World:
 
     def _join(self, index: int, capture: CompiledCapture, t: float, joined: np.ndarray) -> None:
         """Captured people join the capture's target, which pays for them."""
-        target_alive = self.timeline.alive(capture.target, t)
+        target_alive = self._part(self.timeline.alive(capture.target, t))
         if target_alive is not None:
             joined = joined * target_alive
         if joined.shape[0] < self.groups[capture.target]:
@@ -608,8 +644,8 @@ class _World:
             for channel in self.played:
                 for shock in self.timeline.shutdowns(channel):
                     hit = shock.onset == t
-                    if hit.any():
-                        self._catch_up(channel).wipe(hit)
+                    if hit.any():  # on the whole batch, as every decision
+                        self._catch_up(channel).wipe(self._part(hit))
 
     # --- daily update ------------------------------------------------------
 
@@ -627,16 +663,16 @@ class _World:
                 self._count_week(day // DAYS_PER_WEEK)
 
     def _count_week(self, week: int) -> None:
-        """Sum each played channel's audience over the replications, at the week's end."""
+        """Add each played channel's audience to its kind's, at the week's end."""
         for channel in self.played:
-            total = float(self._audience(channel).sum())
+            audience = self._audience(channel)
             if self.rented[channel]:
-                self.record.weekly_rented_audience[week] += total
+                self.record.weekly_rented_audience[week] += audience
             else:
-                self.record.weekly_owned_audience[week] += total
+                self.record.weekly_owned_audience[week] += audience
             series = self.record.series.get(channel)
             if series is not None:
-                series.weekly_audience[week] += total
+                series.weekly_audience[week] += audience
 
     def _daily_update(self, channel: int, day: int) -> None:
         """Churn, inflow, paid traffic, then the running cost of the audience.
@@ -644,19 +680,20 @@ class _World:
         Churn and inflow only age the channel's lazy counts; they are drawn when
         something reads the audience (here, only a running cost does).
         """
-        params = self.plan.channels[channel]
+        params = self.channels[channel]
         t = float(day)
         churn: Rate = self.churn[channel]
         if self.exodus[channel]:
-            churn = np.clip(params.daily_churn + self.timeline.extra_churn(channel, t), 0.0, 1.0)
+            extra = self._part(self.timeline.extra_churn(channel, t))
+            churn = np.clip(params.daily_churn + extra, 0.0, 1.0)
         keep = 1.0 - churn
-        alive = self.timeline.alive(channel, t)
+        alive = self._part(self.timeline.alive(channel, t))
         inflow = self.inflow[channel] if alive is None else self.inflow[channel] * alive
         self.people[channel].age(keep, inflow)
         live = 1.0 if alive is None else alive
         if self.advertises[channel]:
             sampler = self.paid_samplers[channel]
-            cpm = params.cpm * self.timeline.cpm_factor(channel, t)
+            cpm = params.cpm * self._part(self.timeline.cpm_factor(channel, t))
             impressions = sampler.count(params.ad_budget_per_day / cpm * 1000.0 * live)
             buyers = sampler.binomial(impressions, params.paid_click_rate * params.conversion_rate)
             self._earn(channel, day, buyers * params.order_value)
@@ -671,15 +708,13 @@ class _World:
         copied = copy.deepcopy(state)
         self.people, self.record = copied.people, copied.record
         self.record.daily_revenue = (
-            np.zeros((self.plan.horizon_days, self.plan.size))
-            if self.keeps_daily
-            else _NOT_TAKEN_OVER
+            np.zeros((self.plan.horizon_days, self.size)) if self.keeps_daily else _NOT_TAKEN_OVER
         )
         for series in self.record.series.values():
             # the state kept only the days up to its own (the later ones were all 0)
             kept = series.daily_revenue
             days = self.plan.horizon_days - series.first_day
-            series.daily_revenue = np.zeros((days, self.plan.size))
+            series.daily_revenue = np.zeros((days, self.size))
             series.daily_revenue[: kept.shape[0]] = kept
         self.post_samplers, self.daily_samplers = copied.post_samplers, copied.daily_samplers
         self.paid_samplers = copied.paid_samplers
@@ -799,6 +834,7 @@ def simulate_world(
     recorded: tuple[int, ...] = (),
     feeds: dict[int, list[tuple[float, np.ndarray]]] | None = None,
     progress: WorldProgress | None = None,
+    columns: Columns | None = None,
 ) -> tuple[WorldRecord, dict[float, WorldState]]:
     """Run one strategy through one world for every replication of the batch.
 
@@ -818,6 +854,9 @@ def simulate_world(
         feeds: joins of captures from channels not played here, recorded in the
             calm world, replayed at their times.
         progress: hears the share of the world's days done, now and then.
+        columns: simulate only replications ``low .. high - 1`` of the batch,
+            drawing exactly what they draw in the whole batch (every decision
+            is taken on the whole batch); the record is of those replications.
     """
     world = _World(
         plan,
@@ -830,5 +869,6 @@ def simulate_world(
         series_from=series_from,
         recorded=recorded,
         feeds=feeds,
+        columns=columns,
     )
     return world.run(splits, progress)
