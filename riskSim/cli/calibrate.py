@@ -9,23 +9,16 @@ the fields not estimated and the warnings; errors go through
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from riskSim.cli.app import Quiet, app, stderr, stdout, user_errors
 from riskSim.outputs.scenario_file import check_destination, write_scenario
-from riskSim.studies.calibrate import (
-    Calibration,
-    ChannelEstimate,
-    calibrate,
-    merged_scenario_text,
-    new_scenario_text,
-    parse_assignments,
-    parse_audiences,
-    parse_day,
-)
+
+if TYPE_CHECKING:
+    from riskSim.studies.calibrate import Calibration, ChannelEstimate
 
 __all__ = ["calibrate_command", "channel_table"]
 
@@ -128,6 +121,17 @@ def calibrate_command(
     quiet: Quiet = False,
 ) -> None:
     """Estimate channel figures, with their uncertainty, from exports and write a scenario."""
+    # Imported here: the export readers and the round-trip YAML writer (dateutil,
+    # ruamel.yaml) are for this command only, and every other command starts faster.
+    from riskSim.studies.calibrate import (
+        calibrate,
+        merged_scenario_text,
+        new_scenario_text,
+        parse_assignments,
+        parse_audiences,
+        parse_day,
+    )
+
     with user_errors():
         audiences = parse_audiences(audience or [])
         names = parse_assignments(
