@@ -3,7 +3,9 @@
 In-process or on a process pool; each batch ``i`` always gets spawn child ``i``
 of the seed and a fixed size, and results are keyed by batch index, never by
 completion order, so the output is the same whatever the number of workers.
-Runners do nothing else: no statistics, no files.
+With fewer batches than workers, a batch is split into parts of consecutive
+replications that draw exactly what it draws whole, and joined again before
+its result is placed. Runners do nothing else: no statistics, no files.
 """
 
 from __future__ import annotations
@@ -65,13 +67,16 @@ counts (5,000, 10,000, 20,000, 100,000) into whole numbers of batches that 2
 and 4 workers share evenly (2,000 made 10,000 five batches: 2 workers ran
 three rounds, the last on one core)."""
 
-PART_REPLICATIONS = 250
+PART_REPLICATIONS = 500
 """The fewest replications a part of a split batch gets.
 
 A batch is split across cores only when there are fewer jobs than workers
-(a small what-if is one batch); each part pays the batch's fixed per-post
-Python cost again (in parallel) and the pool costs tens of milliseconds, so
-parts smaller than this would gain less than they cost."""
+(a small what-if is one batch). Each part pays again what a batch costs
+whatever its size (numba's kernel loads in a fresh worker, about 0.3 s, and
+the per-post Python of the batch, about 0.35 s on the captures benchmark),
+and two parts on two cores run about a fifth slower each than one alone: a
+part of 500 replications (about 0.5 s of per-replication work) is where a
+split starts to pay by a tenth of a second or more (``make bench``)."""
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to reach a Dask scheduler (a port that accepts and never speaks included)."""

@@ -130,20 +130,20 @@ def spans(jobs: list[runners.BatchJob]) -> list[tuple[int, tuple[int, int] | Non
     return [(job.batch_index, job.columns) for job in jobs]
 
 
-def test_a_lone_batch_is_split_over_the_workers_in_parts_of_at_least_250() -> None:
+def test_a_lone_batch_is_split_over_the_workers_in_parts_of_at_least_500() -> None:
     scenario = build()
 
     def planned(sizes: list[int], workers: int, deterministic: bool = False):
         return spans(runners.plan_jobs([(scenario, sizes, 7, deterministic)], workers=workers))
 
     assert planned([1000], 2) == [(0, (0, 500)), (0, (500, 1000))]
-    assert planned([1000], 3) == [(0, (0, 333)), (0, (333, 666)), (0, (666, 1000))]
-    assert planned([1000], 8) == [(0, (0, 250)), (0, (250, 500)), (0, (500, 750)), (0, (750, 1000))]
-    assert planned([499], 2) == [(0, None)]  # parts under 250 would gain less than they cost
+    assert planned([1500], 3) == [(0, (0, 500)), (0, (500, 1000)), (0, (1000, 1500))]
+    assert planned([2500], 8) == [(0, (low, low + 500)) for low in range(0, 2500, 500)]
+    assert planned([999], 2) == [(0, None)]  # parts under 500 would gain less than they cost
     assert planned([1000], 1) == [(0, None)]
     assert planned([1000], 2, deterministic=True) == [(0, None)]
     assert planned([2500, 500], 2) == [(0, None), (1, None)]  # as many jobs as workers
-    assert planned([2500, 500], 4) == [(0, (0, 1250)), (0, (1250, 2500)), (1, (0, 250)), (1, (250, 500))]
+    assert planned([2500, 1000], 4) == [(0, (0, 1250)), (0, (1250, 2500)), (1, (0, 500)), (1, (500, 1000))]
     job = runners.plan_jobs([(scenario, [1000], 7, False)], workers=2)[1]
     assert job.replications == 500
 
@@ -154,14 +154,14 @@ def summary_bytes(results: riskSim.SimulationResults) -> bytes:
 
 def test_a_run_of_one_batch_gives_the_same_bytes_on_one_two_or_three_workers() -> None:
     scenario = decisions_scenario()
-    alone = summary_bytes(riskSim.simulate(scenario, replications=750, workers=1))
+    alone = summary_bytes(riskSim.simulate(scenario, replications=1500, workers=1))
     for workers in (2, 3):
         heard: list[int] = []
 
         def listen(done: int, total: int, heard: list[int] = heard) -> None:
-            assert total == 750
+            assert total == 1500
             heard.append(done)
 
-        results = riskSim.simulate(scenario, replications=750, workers=workers, progress=listen)
+        results = riskSim.simulate(scenario, replications=1500, workers=workers, progress=listen)
         assert summary_bytes(results) == alone, workers
-        assert heard[-1] == 750 and heard == sorted(heard)
+        assert heard[-1] == 1500 and heard == sorted(heard)
