@@ -94,24 +94,27 @@ def _over_channels(values: np.ndarray) -> np.ndarray:
 
 
 WeeklySeries = dict[str, np.ndarray]
-"""A world's weekly series, ``ndarray[weeks, replications]``, by the name of their sum."""
+"""A world's weekly revenue series, ``ndarray[weeks, replications]``, by the name of their sum.
+
+Revenue is real-valued, so its sum over replications is taken once, over a
+whole batch's columns: a batch split into parts sums exactly as it does whole.
+(Audiences are whole people in random mode: their sums are exact, and the
+engine keeps only them.)"""
 
 
 def weekly_series(record: WorldRecord) -> WeeklySeries:
-    """The weekly series of a world whose sums over replications are reported."""
+    """The weekly revenue series of a world whose sums over replications are reported."""
     week_starts = np.arange(0, record.daily_revenue.shape[0], DAYS_PER_WEEK)
     return {
         "weekly_revenue_sum": _at_least_zero(
             np.add.reduceat(record.daily_revenue, week_starts, axis=0)
         ),
         "weekly_rented_revenue_sum": record.weekly_rented_revenue,
-        "weekly_rented_audience_sum": record.weekly_rented_audience,
-        "weekly_owned_audience_sum": record.weekly_owned_audience,
     }
 
 
 def _weekly_sums(series: WeeklySeries) -> dict[str, np.ndarray]:
-    """Each weekly series summed over the replications (taken once, over a whole batch)."""
+    """Each weekly revenue series summed over the replications."""
     return {name: _at_least_zero(values.sum(axis=1)) for name, values in series.items()}
 
 
@@ -173,13 +176,15 @@ class WorldTotals:
             channel_audience_end=_at_least_zero(record.audience_end),
             weekly_revenue=series["weekly_revenue_sum"],
             **_weekly_sums(series),
+            weekly_rented_audience_sum=_at_least_zero(record.weekly_rented_audience),
+            weekly_owned_audience_sum=_at_least_zero(record.weekly_owned_audience),
         )
 
     @classmethod
     def joined(cls, parts: Sequence[WorldTotals], series: Sequence[WeeklySeries]) -> WorldTotals:
         """One batch's totals from its parts' and their weekly series, in column order."""
         whole = {
-            name: np.concatenate([part[name] for part in series], axis=1) for name in WEEKLY_SUMS
+            name: np.concatenate([part[name] for part in series], axis=1) for name in series[0]
         }
         return cls(
             **{
@@ -188,6 +193,13 @@ class WorldTotals:
             },
             weekly_revenue=whole["weekly_revenue_sum"],
             **_weekly_sums(whole),
+            # sums of whole people: exact, so the parts' sums add up to the batch's
+            weekly_rented_audience_sum=np.sum(
+                [part.weekly_rented_audience_sum for part in parts], axis=0
+            ),
+            weekly_owned_audience_sum=np.sum(
+                [part.weekly_owned_audience_sum for part in parts], axis=0
+            ),
         )
 
     @classmethod

@@ -77,7 +77,7 @@ class ChannelSeries:
         daily_revenue: days ``first_day ..`` of the horizon,
             ``ndarray[horizon_days - first_day, replications]`` (before the first
             day the worlds that swap it are alike, so it is not kept).
-        weekly_audience: at each week's end, ``ndarray[weeks, replications]``.
+        weekly_audience: sum over replications at each week's end, ``ndarray[weeks]``.
         first_day: the first day kept.
     """
 
@@ -97,8 +97,10 @@ class WorldRecord:
             ``ndarray[weeks, replications]`` (only its sum over replications is
             reported; it is summed once, over the whole batch, so a batch split
             into parts sums the same numbers in the same order).
-        weekly_rented_audience, weekly_owned_audience: at each week's last daily
-            update, ``ndarray[weeks, replications]``.
+        weekly_rented_audience, weekly_owned_audience: sums over replications at
+            each week's last daily update, ``ndarray[weeks]``. People are whole in
+            random mode, so these sums are exact, whatever parts a batch is split
+            into (expected-value mode, real-valued, is never split).
         series: the tracked channels' own daily revenue and weekly audience.
         joins: per recorded capture (by its index in the strategy), the people it
             drew into its target at each post from ``recorded_from`` on, ``(t,
@@ -245,11 +247,11 @@ class _World:
             # (see divergence.assemble): it keeps no whole-world daily revenue.
             daily_revenue=np.zeros((horizon, size)) if channels is None else _NOT_TAKEN_OVER,
             weekly_rented_revenue=np.zeros((weeks, size)),
-            weekly_rented_audience=np.zeros((weeks, size)),
-            weekly_owned_audience=np.zeros((weeks, size)),
+            weekly_rented_audience=np.zeros(weeks),
+            weekly_owned_audience=np.zeros(weeks),
             series={
                 channel: ChannelSeries(
-                    np.zeros((horizon - series_from, size)), np.zeros((weeks, size)), series_from
+                    np.zeros((horizon - series_from, size)), np.zeros(weeks), series_from
                 )
                 for channel in tracked
             },
@@ -663,16 +665,16 @@ class _World:
                 self._count_week(day // DAYS_PER_WEEK)
 
     def _count_week(self, week: int) -> None:
-        """Add each played channel's audience to its kind's, at the week's end."""
+        """Sum each played channel's audience over the replications, at the week's end."""
         for channel in self.played:
-            audience = self._audience(channel)
+            total = float(self._audience(channel).sum())
             if self.rented[channel]:
-                self.record.weekly_rented_audience[week] += audience
+                self.record.weekly_rented_audience[week] += total
             else:
-                self.record.weekly_owned_audience[week] += audience
+                self.record.weekly_owned_audience[week] += total
             series = self.record.series.get(channel)
             if series is not None:
-                series.weekly_audience[week] += audience
+                series.weekly_audience[week] += total
 
     def _daily_update(self, channel: int, day: int) -> None:
         """Churn, inflow, paid traffic, then the running cost of the audience.
