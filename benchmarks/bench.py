@@ -230,6 +230,8 @@ class WhatIf:
     old: list[float]
     one_replication: list[float]
     floor: list[float]
+    one_worker: list[float]
+    """The same run now with ``--workers 1``: its one batch unsplit, on one core."""
 
 
 def old_code_path(tree: Path) -> tuple[dict[str, str], str]:
@@ -278,7 +280,8 @@ def alternated(timers: dict[str, Callable[[], float]], runs: int) -> dict[str, l
 def time_what_if(replications: int, runs: int) -> WhatIf | None:
     """The small what-if now and on the old code path, its fixed cost, and the stack's floor.
 
-    Runs alternate (old, new, one replication, floor, old, ...); see :func:`alternated`.
+    Runs alternate (old, new, one worker, one replication, floor, old, ...); see
+    :func:`alternated`.
     """
     tree = baseline_tree()
     if tree is None:
@@ -289,8 +292,8 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
         floor_script.write_text(STACK_FLOOR)
         outs = itertools.count()
 
-        def run(replicated: int) -> list[str]:
-            return run_command(WHAT_IF, replicated, Path(folder) / f"o{next(outs)}", None)
+        def run(replicated: int, workers: int | None = None) -> list[str]:
+            return run_command(WHAT_IF, replicated, Path(folder) / f"o{next(outs)}", workers)
 
         seconds = alternated(
             {
@@ -298,12 +301,15 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
                     [sys.executable, "-m", "riskSim", *run(replications)], old_env, old_cwd
                 ),
                 "new": lambda: timed_command([str(RISKSIM), *run(replications)]),
+                "one worker": lambda: timed_command([str(RISKSIM), *run(replications, 1)]),
                 "one": lambda: timed_command([str(RISKSIM), *run(1)]),
                 "floor": lambda: timed_command([sys.executable, str(floor_script)]),
             },
             runs,
         )
-    return WhatIf(seconds["new"], seconds["old"], seconds["one"], seconds["floor"])
+    return WhatIf(
+        seconds["new"], seconds["old"], seconds["one"], seconds["floor"], seconds["one worker"]
+    )
 
 
 def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], list[float]]:
@@ -428,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = (
             (f"old code path ({BASELINE_COMMIT})", what_if.old),
             ("now", what_if.new),
+            ("now, --workers 1", what_if.one_worker),
             ("now, 1 replication", what_if.one_replication),
             ("the stack's floor", what_if.floor),
         )
@@ -435,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:<26} {min(seconds):.2f} s  (runs: {listed(seconds)})")
         print(f"  now / old: {share:.2f} ({'meets' if share <= 0.55 else 'misses'} the 0.55 goal)")
         print(f"  the goal, 0.55 x old: {0.55 * min(what_if.old):.2f} s")
+        split = min(what_if.new) / min(what_if.one_worker)
+        print(f"  now / --workers 1: {split:.2f} (its one batch split over both cores)")
         print(
             f"  the floor: {min(what_if.floor) / min(what_if.old):.2f} x old; 1 replication: "
             f"{min(what_if.one_replication) / min(what_if.old):.2f} x old"
