@@ -329,7 +329,7 @@ def join_columns(parts: Sequence[BatchResult]) -> BatchResult:
     placed side by side and every sum over replications is taken over all of them.
 
     Raises:
-        ValueError: the parts are not of one batch, or do not cover it.
+        ValueError: the parts are not of one batch, or leave a gap or an overlap.
     """
     ordered = sorted(parts, key=lambda part: part.columns or (-1, -1))
     if (
