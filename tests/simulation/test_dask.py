@@ -26,7 +26,7 @@ def test_local_cluster_output_is_byte_identical_to_in_process(write_yaml, tmp_pa
     path = write_yaml(
         scenario_data(
             horizon_days=42,
-            replications=2500,  # three batches
+            replications=2500,  # one batch: on 2 workers, two parts joined again
             strategies={"stay": {}, "leave": {"responses": {"pay_per_post": "exit"}}},
             shocks=[{"type": "pay_per_post", "channel": "social", "at": 10, "fee": 2}],
         )
