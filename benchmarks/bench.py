@@ -301,15 +301,13 @@ def time_what_if(replications: int, runs: int) -> WhatIf | None:
                     [sys.executable, "-m", "riskSim", *run(replications)], old_env, old_cwd
                 ),
                 "new": lambda: timed_command([str(RISKSIM), *run(replications)]),
-                "one worker": lambda: timed_command([str(RISKSIM), *run(replications, 1)]),
-                "one": lambda: timed_command([str(RISKSIM), *run(1)]),
+                "one_worker": lambda: timed_command([str(RISKSIM), *run(replications, 1)]),
+                "one_replication": lambda: timed_command([str(RISKSIM), *run(1)]),
                 "floor": lambda: timed_command([sys.executable, str(floor_script)]),
             },
             runs,
         )
-    return WhatIf(
-        seconds["new"], seconds["old"], seconds["one"], seconds["floor"], seconds["one worker"]
-    )
+    return WhatIf(**seconds)
 
 
 def time_sweep(replications: int, points: int, runs: int) -> tuple[list[float], list[float]]:

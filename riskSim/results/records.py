@@ -155,16 +155,15 @@ class WorldTotals:
 
     @classmethod
     def from_record(
-        cls, record: WorldRecord, rented: np.ndarray, series: WeeklySeries | None = None
+        cls, record: WorldRecord, rented: np.ndarray, series: WeeklySeries
     ) -> WorldTotals:
         """Reduce a batch's engine record; the per-day arrays are dropped here.
 
         Args:
             record: the engine's record of one world.
             rented: ``ndarray[channels]`` of bool, which channels are rented.
-            series: its :func:`weekly_series`, when the caller has them already.
+            series: its :func:`weekly_series` (a part of a batch keeps them too).
         """
-        series = weekly_series(record) if series is None else series
         revenue = _at_least_zero(record.revenue)
         return cls(
             revenue=_over_channels(revenue),
