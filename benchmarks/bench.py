@@ -72,9 +72,13 @@ def first(x):
     return x + 1
 
 first(1)
+
+import gc
+gc.freeze()  # as risksim's main does: no collection over every object at shutdown
 """
 """What any ``risksim run`` pays before riskSim's own code: Python, the libraries a
-run imports, and numba's first call of a cached kernel (its registries and one load)."""
+run imports, numba's first call of a cached kernel (its registries and one load), and
+the interpreter's shutdown after :func:`gc.freeze` (see :func:`riskSim.cli.app.main`)."""
 
 MAXRSS_WRAPPER = """
 import resource, subprocess, sys

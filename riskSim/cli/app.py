@@ -9,6 +9,7 @@ file and field, no traceback), 130 for an interrupt (SIGINT), 143 for SIGTERM,
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -214,8 +215,24 @@ def internal_error(error: BaseException) -> str:
 
 
 def main() -> None:
-    """Console entry point (``risksim``): SIGTERM stops a command as Ctrl-C does."""
+    """Console entry point (``risksim``): SIGTERM stops a command as Ctrl-C does.
+
+    Whatever way the command ends, :func:`gc.freeze` then hands every live
+    object to the permanent generation. The interpreter's shutdown collects
+    garbage several times over the ~100,000 objects numpy and numba leave
+    behind, which took 0.2-0.3 s of every run (a third of a small what-if's
+    fixed cost); frozen objects are not traversed, and the operating system
+    takes the memory back anyway. Files are closed, atexit handlers and
+    finalizers run as before: only the collector's walks are skipped.
+    """
     signal.signal(signal.SIGTERM, _terminate)
+    try:
+        _run_app()
+    finally:
+        gc.freeze()
+
+
+def _run_app() -> None:
     try:
         app()
     except Terminated:
