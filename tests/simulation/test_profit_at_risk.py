@@ -153,10 +153,11 @@ def test_a_certain_yearly_shock_runs_through_the_cli(tmp_path, write_yaml) -> No
     assert summary["strategies"]["stay"]["profit_at_risk"]["mean"] == pytest.approx(28 * 2)
 
 
-def evacuating_at_no_boost(boost: float) -> dict:
+def evacuating_at_no_boost_scenario(boost: float, audience: int = 1000) -> riskSim.Scenario:
     email = {"kind": "owned", "audience": 0, "posts_per_week": 0}
-    scenario = build(
-        channels={"social": {**PLAIN_CHANNEL, "reach_penalty": 0.2}, "email": email},
+    social = {**PLAIN_CHANNEL, "reach_penalty": 0.2, "audience": audience}
+    return build(
+        channels={"social": social, "email": email},
         strategies={
             "s": {
                 "capture": [{"from": "social", "to": "email", "rate": 0.1}],
@@ -165,7 +166,10 @@ def evacuating_at_no_boost(boost: float) -> dict:
         },
         shocks=[{"type": "platform_shutdown", "channel": "social", "at": 14, "notice_days": 7}],
     )
-    return expected_value(scenario)["strategies"]["s"]
+
+
+def evacuating_at_no_boost(boost: float) -> dict:
+    return expected_value(evacuating_at_no_boost_scenario(boost))["strategies"]["s"]
 
 
 def test_the_reach_penalty_lifts_while_evacuation_stops_captures() -> None:
@@ -176,3 +180,15 @@ def test_the_reach_penalty_lifts_while_evacuation_stops_captures() -> None:
     assert stopped["channels"]["email"]["audience_end"] == pytest.approx(7 * 10 * 0.8 * 0.1)
     boosted = evacuating_at_no_boost(2)
     assert boosted["revenue"]["mean"] == pytest.approx(14 * PER_POST * 0.8)
+
+
+def test_the_reach_penalty_lifts_during_a_zero_boost_evacuation_in_random_mode_too() -> None:
+    # 100 times the audience: 100 * (7 * 25 * 0.8 + 7 * 25) = 31,500 expected; a post that
+    # kept the penalty during the notice would give 100 * 14 * 25 * 0.8 = 28,000. Buyers
+    # are about Poisson(315) a replication, so the mean of 2,000 has a standard error
+    # near 100 * sqrt(315 / 2000) = 40.
+    scenario = evacuating_at_no_boost_scenario(0, audience=100_000)
+    random = riskSim.simulate(scenario, replications=2000, seed=3, workers=1).summary
+    revenue = random["strategies"]["s"]["revenue"]["mean"]
+    assert revenue == pytest.approx(31_500, abs=200)
+    assert expected_value(scenario)["strategies"]["s"]["revenue"]["mean"] == pytest.approx(31_500)

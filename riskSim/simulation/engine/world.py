@@ -457,13 +457,14 @@ class _World:
                 continue  # decided on the whole batch: every part skips the same posts
             self._post(channel, t, self._part(mask))
 
-    def _post_fused(self, channel: int, t: float) -> None:
-        """:meth:`_post` for every replication in one compiled call (same draws, same sums)."""
+    def _post_fused(self, channel: int, t: float, engage: Rate, buy: Rate) -> None:
+        """:meth:`_post` for every replication in one compiled call (same draws, same sums).
+
+        The channel's people are read inside the call, from its daily stream, as
+        :meth:`_settle` would read them: one call a post, not two.
+        """
         people = self._catch_up(channel)
         survival, arrivals = people.pending()
-        reach = self.base_reach[channel] * self._part(self.timeline.reach_factor(channel, t))
-        engage = reach * self.engagement[channel]
-        buy = self.buying[channel] * self._part(self.timeline.feature_factor(channel, t))
         day = int(t)
         shares = self.shares[channel]
         settled, engaged, revenue, followers, bound = draws.post(
@@ -494,8 +495,6 @@ class _World:
         self._capture(channel, t, engaged)
 
     def _post(self, channel: int, t: float, mask: Mask) -> None:
-        sampler = self.post_samplers[channel]
-        people = self._settle(channel)
         reach_factor = self._part(self.timeline.reach_factor(channel, t))
         base_reach = self.base_reach[channel]
         if self.penalty_lifts[channel]:
@@ -505,12 +504,14 @@ class _World:
         reach = base_reach * reach_factor  # both in [0, 1]: no clipping needed
         engage = reach * self.engagement[channel]
         buy = self.buying[channel] * self._part(self.timeline.feature_factor(channel, t))
-        if mask is not None:
-            people = people * mask
         needs_engaged = self.shares[channel] or self.captures_from[channel]
         if needs_engaged and mask is None and self.fused:
-            self._post_fused(channel, t)
+            self._post_fused(channel, t, engage, buy)
             return
+        sampler = self.post_samplers[channel]
+        people = self._settle(channel)
+        if mask is not None:
+            people = people * mask
         if not needs_engaged:
             # Bin(Bin(T, e), b) is Bin(T, e * b): one draw where nobody else needs E.
             buyers = sampler.binomial(people[PROSPECTS], engage * buy)
